@@ -1,0 +1,291 @@
+"""Reads for the booking pages (UI only): calendar grids, my bookings, closures with the bookings they hit, find a
+place. Each runs a fixed number of queries, whatever the number of bookings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from dataclasses import dataclass, field
+from html import escape
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from spaces.models import Closure, OpeningHours, Resource, Space
+
+from . import availability, queries
+from .forms import book_link, period_query
+from .models import Booking
+
+DEFAULT_HOURS = (8, 22)
+
+
+def day_param(request, space: Space) -> dt.date:
+    """The ``?date=YYYY-MM-DD`` of the request, else today in the space's time zone."""
+    try:
+        return dt.date.fromisoformat(request.GET.get("date", ""))
+    except ValueError:
+        return timezone.localdate(timezone=space.tz)
+
+
+def form_initial(params) -> dict:
+    """Initial values of the booking and waitlist forms from a link (``?resource=&date=&start=&end=``)."""
+    initial: dict = {}
+    resource = params.get("resource", "")
+    if resource.isdigit():
+        initial["resource"] = int(resource)
+    for name in ("date", "start", "end"):
+        if params.get(name):
+            initial[name] = params[name]
+    return initial
+
+
+def local_midnight(day: dt.date, tz) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(0), tzinfo=tz).astimezone(dt.UTC)
+
+
+def _by_resource(space: Space, start, end, resource: Resource | None):
+    """[(resource, bookings)] for the space's active resources (or one resource): bookings.queries, two queries.
+
+    Each booking gets what a calendar cell shows, computed once (a week of 100 resources can hold thousands):
+    ``cell_time`` ("10:00–12:00" in the space's time zone), ``cell_label``, ``cell_url`` and ``cell_item`` (its
+    escaped ``<li>``).
+    """
+    only = Resource.objects.filter(pk=resource.pk) if resource is not None else None
+    rows = queries.bookings_by_resource(space, start, end, resources=only)
+    tz = space.tz
+    detail = reverse("bookings:detail", kwargs={"slug": space.slug, "pk": 0})[: -len("0/")]
+    booked = _("Booked")
+    waiting = f' <span class="status">({escape(_("waiting for approval"))})</span>'
+    for _resource, bookings in rows:
+        for b in bookings:
+            b.cell_time = f"{b.start.astimezone(tz):%H:%M}–{b.end.astimezone(tz):%H:%M}"
+            b.cell_label = b.title or (b.practice.name if b.practice_id else booked)
+            b.cell_url = f"{detail}{b.pk}/"
+            pending = b.status == Booking.Status.PENDING
+            b.cell_item = (
+                f'<li><a class="booking{" pending" if pending else ""}" href="{b.cell_url}">'
+                f"{b.cell_time} {escape(b.cell_label)}{waiting if pending else ''}</a></li>"
+            )
+    return rows
+
+
+def _closures(space: Space, start, end) -> list[Closure]:
+    return list(Closure.objects.filter(space=space, start__lt=end, end__gt=start).order_by("start"))
+
+
+class Cells:
+    """Builds the HTML of calendar cells. Done here rather than in the template on purpose: a week of 100
+    resources has 700 cells and can hold thousands of bookings, and the template engine would spend most of the
+    page's time on them (a row is one string; the template loops over rows only). Each booking's ``<li>`` is
+    made once (``_by_resource``); every text is escaped. Status is written in words, never shown by colour alone.
+    """
+
+    def __init__(self):
+        self.free = f'<span class="visually-hidden">{escape(_("free"))}</span>'
+        self.closed = escape(_("Closed"))
+
+    def content(self, bookings, closures) -> str:
+        if not bookings and not closures:
+            return self.free
+        items = [
+            f'<li><span class="closed"><span class="status">{self.closed}</span>'
+            f"{': ' + escape(c.reason) if c.reason else ''}</span></li>"
+            for c in closures
+        ]
+        items.extend(b.cell_item for b in bookings)
+        return "<ul>" + "".join(items) + "</ul>"
+
+
+@dataclass
+class Row:
+    resource: Resource
+    cells: list = field(default_factory=list)
+    html: str = ""  # the row's <td> cells
+
+
+def week_grid(space: Space, day: dt.date, *, resource: Resource | None = None) -> dict:
+    """Resources as rows, the seven days of ``day``'s week as columns; each cell lists bookings and closures."""
+    tz = space.tz
+    monday = day - dt.timedelta(days=day.weekday())
+    days = [monday + dt.timedelta(days=i) for i in range(7)]
+    today = timezone.localdate(timezone=tz)
+    start, end = local_midnight(monday, tz), local_midnight(monday + dt.timedelta(days=7), tz)
+    closures = _closures(space, start, end)
+    bounds = [(local_midnight(d, tz), local_midnight(d + dt.timedelta(days=1), tz)) for d in days]
+    html = Cells()
+    rows = []
+    for res, own in _by_resource(space, start, end, resource):
+        cells, tds = [], []
+        for the_day, (day_start, day_end) in zip(days, bounds, strict=True):
+            here = [b for b in own if b.start < day_end and b.end > day_start]
+            shut = [c for c in closures if c.start < day_end and c.end > day_start and c.resource_id in (None, res.pk)]
+            cells.append({"day": the_day, "bookings": here, "closures": shut})
+            css = ' class="today"' if the_day == today else ""
+            tds.append(f"<td{css}>{html.content(here, shut)}</td>")
+        rows.append(Row(res, cells, mark_safe("".join(tds))))  # noqa: S308  (escaped in Cells and _by_resource)
+    return {
+        "days": days,
+        "rows": rows,
+        "today": today,
+        "previous": monday - dt.timedelta(days=7),
+        "next": monday + dt.timedelta(days=7),
+        "monday": monday,
+        "sunday": days[-1],
+    }
+
+
+def opening_range(space: Space) -> tuple[int, int]:
+    """The first and last hour to show in a day view: from the space's opening hours, else 8 to 22."""
+    hours = list(OpeningHours.objects.filter(space=space).values_list("opens", "closes"))
+    if not hours:
+        return DEFAULT_HOURS
+    first = min(o.hour for o, _c in hours)
+    last = max(c.hour + (1 if c.minute else 0) for _o, c in hours)
+    return first, max(last, first + 1)
+
+
+def day_grid(space: Space, day: dt.date, *, resource: Resource | None = None) -> dict:
+    """Resources as rows, the day's hours as columns. A booking spans the hours it covers (colspan); free hours
+    link to the booking form."""
+    tz = space.tz
+    first, last = opening_range(space)
+    slots = []
+    for hour in range(first, min(last, 24)):
+        slot_start = dt.datetime.combine(day, dt.time(hour), tzinfo=tz).astimezone(dt.UTC)
+        slot_end = (
+            dt.datetime.combine(day, dt.time(hour + 1), tzinfo=tz)
+            if hour < 23
+            else dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=tz)
+        ).astimezone(dt.UTC)
+        slots.append((hour, slot_start, slot_end))
+    start, end = local_midnight(day, tz), local_midnight(day + dt.timedelta(days=1), tz)
+    closures = _closures(space, start, end)
+    book_text = _("Book %(name)s at %(hour)s:00")
+    book_path = reverse("bookings:new", kwargs={"slug": space.slug})
+    html = Cells()
+    rows = []
+    for res, own in _by_resource(space, start, end, resource):
+        shut = [c for c in closures if c.resource_id in (None, res.pk)]
+        cells: list[dict] = []
+        for hour, slot_start, slot_end in slots:
+            here = [b for b in own if b.start < slot_end and b.end > slot_start]
+            closed = [c for c in shut if c.start < slot_end and c.end > slot_start]
+            key = (tuple(b.pk for b in here), tuple(c.pk for c in closed))
+            if cells and (here or closed) and cells[-1]["key"] == key:
+                cells[-1]["span"] += 1
+                continue
+            cell = {"key": key, "span": 1, "bookings": here, "closures": closed, "hour": hour}
+            if not here and not closed:
+                cell["book_url"] = f"{book_path}?{period_query(res, slot_start, slot_end, tz)}"
+            cells.append(cell)
+        tds = []
+        for cell in cells:
+            if "book_url" in cell:
+                text = escape(book_text % {"name": res.name, "hour": f"{cell['hour']:02d}"})
+                tds.append(
+                    f'<td class="free"><a href="{escape(cell["book_url"])}">+'
+                    f'<span class="visually-hidden"> {text}</span></a></td>'
+                )
+            else:
+                span = f' colspan="{cell["span"]}"' if cell["span"] > 1 else ""
+                tds.append(f"<td{span}>{html.content(cell['bookings'], cell['closures'])}</td>")
+        rows.append(Row(res, cells, mark_safe("".join(tds))))  # noqa: S308  (escaped in Cells and here)
+    return {
+        "day": day,
+        "hours": [hour for hour, _s, _e in slots],
+        "rows": rows,
+        "today": timezone.localdate(timezone=tz),
+        "previous": day - dt.timedelta(days=1),
+        "next": day + dt.timedelta(days=1),
+    }
+
+
+def public_bookings(space: Space, start: dt.datetime, end: dt.datetime):
+    """The space's public activities: confirmed bookings marked public, overlapping [start, end)."""
+    return (
+        Booking.objects.filter(
+            resource__space=space, status=Booking.Status.CONFIRMED, is_public=True, start__lt=end, end__gt=start
+        )
+        .select_related("resource__space", "practice")
+        .order_by("start", "id")
+    )
+
+
+def member_bookings(user):
+    """Bookings made by the user or for one of their practices (any status)."""
+    return queries.my_bookings(user).select_related("resource__space", "practice", "booked_by")
+
+
+def closures_with_hits(space: Space) -> list[Closure]:
+    """The space's current and future closures, each with ``hits``: the number of holding bookings it overlaps."""
+    now = timezone.now()
+    closures = list(Closure.objects.filter(space=space, end__gte=now).select_related("resource").order_by("start"))
+    if not closures:
+        return closures
+    low, high = min(c.start for c in closures), max(c.end for c in closures)
+    periods = list(
+        Booking.objects.holding()
+        .filter(resource__space=space, start__lt=high, end__gt=low)
+        .values_list("resource_id", "start", "end")
+    )
+    for closure in closures:
+        closure.hits = sum(
+            1
+            for resource_id, start, end in periods
+            if start < closure.end and end > closure.start and closure.resource_id in (None, resource_id)
+        )
+    return closures
+
+
+def find_places(user, data: dict, *, slots_per_resource: int = 3) -> list[dict]:
+    """Resources free for ``data['duration']`` minutes on ``data['date']`` between ``data['start']`` and
+    ``data['end']`` (local time of each space), with their next free slots (availability.find_free, one call)."""
+    duration = dt.timedelta(minutes=data["duration"])
+    space = data.get("space")
+    zones = [space.tz] if space else [zoneinfo.ZoneInfo(z) for z in _time_zones()]
+    windows = {
+        str(tz): (
+            dt.datetime.combine(data["date"], data["start"], tzinfo=tz).astimezone(dt.UTC),
+            dt.datetime.combine(data["date"], data["end"], tzinfo=tz).astimezone(dt.UTC),
+        )
+        for tz in zones
+    }
+    low = min(w[0] for w in windows.values())
+    high = max(w[1] for w in windows.values())
+    features = [data["equipment"].strip()] if data.get("equipment", "").strip() else []
+    found = availability.find_free(
+        user,
+        low,
+        high,
+        duration=duration,
+        capacity=data.get("capacity"),
+        kind=data.get("kind") or None,
+        space=space,
+        features=features,
+        accessible=bool(data.get("accessible")),
+    )
+    results = []
+    for item in found:
+        resource = item.resource
+        if data.get("hearing_loop") and not resource.hearing_loop:
+            continue
+        w_start, w_end = windows.get(resource.space.time_zone, (low, high))
+        slots = []
+        for s, e in item.slots:
+            s, e = max(s, w_start), min(e, w_end)
+            while e - s >= duration and len(slots) < slots_per_resource:
+                slots.append(
+                    {"start": s, "end": s + duration, "url": book_link(resource.space, resource, s, s + duration)}
+                )
+                s += duration
+        if slots:
+            results.append({"resource": resource, "space": resource.space, "slots": slots})
+    return results
+
+
+def _time_zones() -> list[str]:
+    zones = list(Space.objects.order_by().values_list("time_zone", flat=True).distinct())
+    return zones or ["UTC"]
