@@ -3,7 +3,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
-from . import allocation, auth, bookings, community, costs, governance, network, programme, spaces
+from . import allocation, auth, bookings, community, costs, federation, governance, network, programme, spaces
 
 app_name = "api"
 
@@ -18,5 +18,6 @@ urlpatterns = [
     *programme.urlpatterns,
     *governance.urlpatterns,
     *network.urlpatterns,
+    *federation.urlpatterns,
     *allocation.urlpatterns,
 ]

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import audit
+from network import hooks as network_hooks
 from spaces import rules as space_rules
 from spaces.models import Closure, Resource
 
@@ -192,6 +193,9 @@ def create_booking(
         reason = booking_rules.check_occurrences(policy, resource, periods, practice=practice)
         if reason:
             raise BookingRefused(reason)
+        reason = network_hooks.before_booking(by, resource, periods, practice=practice)
+        if reason:
+            raise BookingRefused(reason)
 
     lock_resource(resource)
     conflicts = find_conflicts(resource, periods, policy, kind=kind)
@@ -251,6 +255,7 @@ def create_booking(
         created = list(Booking.objects.filter(resource=resource, start__in=[b.start for b in rows]))
 
     first = created[0]
+    network_hooks.after_booking(by, created)
     audit.record(
         series or first,
         "bookings.created",

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "programme",
     "governance",
     "network",
+    "federation",
     "allocation",
     "reports",
     "api",

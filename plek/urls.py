@@ -9,6 +9,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("feeds/", include("programme.feed_urls")),
+    path("", include("federation.urls_root")),
     path("", include("core.urls_root")),
 ]
 
@@ -22,6 +23,7 @@ urlpatterns += i18n_patterns(
     path("", include("programme.urls")),
     path("", include("governance.urls")),
     path("", include("network.urls")),
+    path("", include("federation.urls")),
     path("", include("allocation.urls")),
     path("", include("reports.urls")),
     path("accounts/", include("allauth.urls")),
