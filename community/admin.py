@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from core.admin import AuditedModelAdmin
+
 from .models import Invitation, Member, Practice, PracticeMember
 
 
@@ -10,7 +12,7 @@ class PracticeMemberInline(admin.TabularInline):
 
 
 @admin.register(Member)
-class MemberAdmin(admin.ModelAdmin):
+class MemberAdmin(AuditedModelAdmin):
     list_display = ["email", "name", "language", "is_active", "is_superuser", "date_joined"]
     list_filter = ["is_active", "is_superuser", "language"]
     search_fields = ["email", "name"]
@@ -19,7 +21,7 @@ class MemberAdmin(admin.ModelAdmin):
 
 
 @admin.register(Practice)
-class PracticeAdmin(admin.ModelAdmin):
+class PracticeAdmin(AuditedModelAdmin):
     list_display = ["name", "kind", "public_profile", "language"]
     list_filter = ["kind", "public_profile"]
     search_fields = ["name", "email"]
@@ -28,7 +30,7 @@ class PracticeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(AuditedModelAdmin):
     list_display = ["email", "practice", "invited_by", "created_at", "expires_at", "accepted_at"]
     search_fields = ["email", "practice__name"]
     readonly_fields = ["token", "created_at", "accepted_at"]
