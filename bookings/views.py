@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.access import LoginRequired, space_for_coordinator, space_for_member
+from core.forms import errors_to_form
 from spaces import rules as space_rules
 from spaces.models import Closure, Resource, Space
 
@@ -39,15 +40,6 @@ def _signed_in(request) -> None:
 def _posted(request):
     """The POST data for a form, or None on GET (an empty POST is still a submission)."""
     return request.POST if request.method == "POST" else None
-
-
-def _errors_to_form(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form (unknown fields become form-wide errors)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _booking_in(space: Space, pk: int) -> Booking:
@@ -142,7 +134,7 @@ def book(request, slug):
         except services.BookingRefused as error:
             refusal = error.reason
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             return _booked(request, space, created)
     context = {
@@ -287,7 +279,7 @@ def waitlist_join(request, slug):
         except services.BookingRefused as error:
             refusal = error.reason
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("You are on the waitlist: we will write to you if the slot becomes free."))
             return redirect("bookings:mine")
@@ -374,7 +366,7 @@ def _edit_policy(request, space: Space, *, resource=None, group=None, title: str
                 **{name: form.cleaned_data[name] for name in form.Meta.fields},
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("The booking rules are saved."))
             return redirect("bookings:rules", slug=space.slug)
@@ -417,7 +409,7 @@ def groups(request, slug):
                 space, by=request.user, name=form.cleaned_data["name"], resources=form.cleaned_data["resources"]
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("The group is created."))
             return redirect("bookings:groups", slug=space.slug)
@@ -444,7 +436,7 @@ def group_edit(request, slug, group_id):
                 group=group,
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("The group is saved."))
             return redirect("bookings:groups", slug=space.slug)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from api.models import ApiToken
 from core.access import LoginRequired
+from core.forms import errors_to_form
 from spaces import rules as space_rules
 from spaces.models import RoleAssignment, Space, SpaceMembership
 
@@ -64,14 +65,6 @@ def _in_language(request, member: Member, url: str) -> str:
     return translate_url(url, member.language)
 
 
-def _form_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
 @login_required
 def dashboard(request):
     user = request.user
@@ -111,7 +104,7 @@ def profile(request):
                 services.update_profile(member, dict(form.cleaned_data), by=member)
             except ValidationError as error:
                 member.refresh_from_db()
-                _form_errors(form, error)
+                errors_to_form(form, error)
             else:
                 messages.success(request, _("Your profile is saved."))
                 return redirect(_in_language(request, member, reverse("community:profile")))
@@ -178,7 +171,7 @@ def practice_edit(request, slug: str):
             try:
                 services.update_practice(practice, dict(form.cleaned_data), by=request.user)
             except ValidationError as error:
-                _form_errors(form, error)
+                errors_to_form(form, error)
             else:
                 messages.success(request, _("The practice is saved."))
                 return redirect("community:practice", slug=practice.slug)
@@ -198,7 +191,7 @@ def practice_members(request, slug: str):
                     practice, form.cleaned_data["email"], name=form.cleaned_data["name"], by=request.user
                 )
             except ValidationError as error:
-                _form_errors(form, error)
+                errors_to_form(form, error)
             else:
                 if outcome == "added":
                     messages.success(request, _("%(person)s now acts for this practice.") % {"person": obj.member})
@@ -262,7 +255,7 @@ def invitation_accept(request, token: str):
         except services.InvitationUnusable:
             return _invitation_unusable(request, invitation)
         except ValidationError as error:
-            _form_errors(form, error)
+            errors_to_form(form, error)
         else:
             return _welcome(request, invitation, member, created)
     context = {"invitation": invitation, "form": form, "existing": existing}

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from community.models import Practice, PracticeMember
 from core.access import space_for_member, space_for_role
+from core.forms import errors_to_form
 from spaces import rules as space_rules
 
 from . import forms, queries, rules, services, shares
@@ -40,14 +41,6 @@ def _period(request, slug, pk, manage=False):
 
 def _practices(space):
     return Practice.objects.filter(space_memberships__space=space).distinct().order_by("name")
-
-
-def _apply_errors(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for field, errs in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _ctx(space, **extra):
@@ -80,7 +73,7 @@ def period_new(request, slug):
         try:
             period = services.open_period(space, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("The period is open: add its costs."))
             return redirect("costs:period", slug=space.slug, pk=period.pk)
@@ -221,7 +214,7 @@ def item_new(request, slug, pk):
                 period, by=request.user, document=form.cleaned_data.get("document"), **form.service_data()
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("The item was added."))
             return redirect("costs:period", slug=space.slug, pk=period.pk)
@@ -240,7 +233,7 @@ def item_edit(request, slug, pk, item):
                 item, by=request.user, document=form.cleaned_data.get("document"), **form.service_data()
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("The item was changed."))
             return redirect("costs:period", slug=space.slug, pk=period.pk)
@@ -296,7 +289,7 @@ def headcounts(request, slug, pk):
                 if people != stored.get(p.pk):
                     services.set_headcount(period, p, people, by=request.user)
         except ValidationError as error:
-            _apply_errors(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("The headcounts were saved."))
             return redirect("costs:period", slug=space.slug, pk=period.pk)
@@ -325,7 +318,7 @@ def cost_settings(request, slug):
                     space, p, by=request.user, coefficient=values[0], floor=values[1], cap=values[2]
                 )
         except ValidationError as error:
-            _apply_errors(settings_form, error)
+            errors_to_form(settings_form, error)
         else:
             messages.success(request, _("The settings were saved."))
             return redirect("costs:periods", slug=space.slug)
@@ -425,7 +418,7 @@ def payment_new(request, slug, pk):
         try:
             services.record_payment(statement, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("The payment was recorded."))
             return redirect("costs:statement", slug=space.slug, pk=statement.pk)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core.access import LoginRequired, space_for_coordinator, space_for_member
+from core.forms import errors_to_form
 from spaces.models import RoleAssignment, Space
 
 from . import changes, forms, queries, rules
@@ -31,14 +32,6 @@ from .models import (
     Vote,
 )
 from .services import agreements, documents, incidents, meetings, proposals, rota
-
-
-def _errors_to_form(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _serve(request, field_file):
@@ -114,7 +107,7 @@ def _proposal_new(request, space):
                 attachments=[data["attachment"]] if data["attachment"] else [],
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Your proposal is open for votes."))
             return redirect(proposal.get_absolute_url())
@@ -170,7 +163,7 @@ def proposal_vote(request, slug, pk):
                 practice=form.cleaned_data.get("practice"),
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Your vote is recorded."))
             return redirect(proposal.get_absolute_url())
@@ -342,7 +335,7 @@ def document_new(request, slug):
         try:
             document = documents.create_document(space, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             return redirect("governance:document", slug=space.slug, pk=document.pk)
     return render(request, "governance/form.html", {"space": space, "form": form, "title": _("New document")})
@@ -378,7 +371,7 @@ def document_publish(request, slug, pk):
         try:
             documents.publish_version(document, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("The new version is published."))
             return redirect("governance:document", slug=space.slug, pk=document.pk)
@@ -421,7 +414,7 @@ def agreement_new(request, slug):
         try:
             agreement = agreements.create_agreement(space, by=request.user, **form.service_fields())
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             return redirect("governance:agreement", slug=space.slug, pk=agreement.pk)
     return render(request, "governance/form.html", {"space": space, "form": form, "title": _("New agreement")})
@@ -490,7 +483,7 @@ def task_new(request, slug):
         try:
             rota.create_task(space, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             return redirect("governance:rota", slug=space.slug)
     return render(request, "governance/form.html", {"space": space, "form": form, "title": _("New care task")})
@@ -503,7 +496,7 @@ def rota_generate(request, slug):
         try:
             created = rota.generate_rota(space, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("%(n)s shifts were planned.") % {"n": len(created)})
             return redirect("governance:rota", slug=space.slug)
@@ -557,7 +550,7 @@ def incident_new(request, slug):
         try:
             incident = incidents.report_incident(space, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Thank you: the incident is reported."))
             return redirect("governance:incident", slug=space.slug, pk=incident.pk)

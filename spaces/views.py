@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.access import space_for_coordinator
+from core.forms import errors_to_form
 from core.models import AuditEntry
 
 from . import queries, rules, services
@@ -25,15 +26,6 @@ from .forms import (
     SpaceIdentityForm,
 )
 from .models import Network, Resource, Space
-
-
-def _errors_to_form(form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form (on the field when the form has it)."""
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages_)
-    else:
-        form.add_error(None, error.messages)
 
 
 def directory(request):
@@ -90,7 +82,7 @@ def edit_identity(request, slug):
         try:
             services.update_space(space, by=request.user, **{n: form.cleaned_data[n] for n in form.Meta.fields})
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("The space's identity is saved."))
             return redirect("spaces:detail", slug=space.slug)
@@ -117,7 +109,7 @@ def resource_form(request, slug, pk=None):
             else:
                 services.update_resource(Resource.objects.get(pk=resource.pk), by=request.user, **fields)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("The resource is saved."))
             return redirect("spaces:manage-resources", slug=space.slug)
@@ -170,7 +162,7 @@ def closures(request, slug):
                     resource=form.cleaned_data["resource"],
                 )
             except ValidationError as error:
-                _errors_to_form(form, error)
+                errors_to_form(form, error)
             else:
                 messages.success(request, _("The closure is added."))
                 return redirect("spaces:closures", slug=space.slug)
@@ -205,7 +197,7 @@ def memberships(request, slug):
                 **form.membership_fields(),
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("The practice is added to the space."))
             return redirect("spaces:memberships", slug=space.slug)
@@ -226,7 +218,7 @@ def membership_edit(request, slug, pk):
         try:
             services.update_membership(membership, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("The membership is saved."))
             return redirect("spaces:memberships", slug=space.slug)
@@ -264,7 +256,7 @@ def roles(request, slug):
                 **{f"responsibility_{c}": data[f"responsibility_{c}"] for c in ("en", "fr", "nl")},
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("The role is assigned."))
             return redirect("spaces:roles", slug=space.slug)
