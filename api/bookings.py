@@ -7,6 +7,7 @@ another space's private booking is a 404.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.shortcuts import get_object_or_404
@@ -52,6 +53,7 @@ class BookingSerializer(serializers.ModelSerializer):
     resource_name = serializers.CharField(source="resource.name", read_only=True)
     practice_name = serializers.SerializerMethodField()
     title = serializers.SerializerMethodField()
+    price = serializers.SerializerMethodField(help_text="What a guest pays (null when free); members only.")
 
     class Meta:
         model = Booking
@@ -69,9 +71,15 @@ class BookingSerializer(serializers.ModelSerializer):
             "kind",
             "series",
             "is_public",
+            "price",
             "created_at",
         ]
         read_only_fields = fields
+
+    def get_price(self, booking) -> Decimal | None:
+        if booking.price is None or not self._details_visible(booking):
+            return None
+        return booking.price
 
     def _details_visible(self, booking) -> bool:
         request = self.context.get("request")

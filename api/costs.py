@@ -90,6 +90,7 @@ class CostItemSerializer(serializers.ModelSerializer):
             "key",
             "key_params",
             "corrects",
+            "source",
             "has_document",
             "created_at",
         ]
@@ -268,6 +269,30 @@ class CostPeriodItems(generics.ListAPIView):
         return Response(CostItemSerializer(item).data, status=status.HTTP_201_CREATED)
 
 
+class RentalIncomeSerializer(serializers.Serializer):
+    key = serializers.ChoiceField(
+        choices=[CostItem.Key.EQUAL, CostItem.Key.AREA, CostItem.Key.HOURS, CostItem.Key.HEADCOUNT],
+        default=CostItem.Key.EQUAL,
+        help_text="How the income lowers the practices' shares.",
+    )
+
+
+class CostPeriodRentalIncome(APIView):
+    """Count the period's priced guest bookings as one income item (created, or brought up to date when run again;
+    treasurer or coordinator). 400 with code "invalid" when the period has no such booking."""
+
+    @extend_schema(request=RentalIncomeSerializer, responses={200: CostItemSerializer, 201: CostItemSerializer})
+    def post(self, request, pk):
+        period = _period_for(request, pk, write=True)
+        data = RentalIncomeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        existed = period.items.filter(source="bookings").exists()
+        item = services.count_rental_income(period, by=request.user, key=data.validated_data["key"])
+        return Response(
+            CostItemSerializer(item).data, status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED
+        )
+
+
 class CostPeriodShares(generics.ListAPIView):
     """Each practice's share of the period, with its breakdown line by line (members of the space)."""
 
@@ -353,6 +378,7 @@ urlpatterns = [
     path("spaces/<int:pk>/cost-periods", SpaceCostPeriods.as_view(), name="space-cost-periods"),
     path("cost-periods/<int:pk>", CostPeriodDetail.as_view(), name="cost-period"),
     path("cost-periods/<int:pk>/items", CostPeriodItems.as_view(), name="cost-period-items"),
+    path("cost-periods/<int:pk>/rental-income", CostPeriodRentalIncome.as_view(), name="cost-period-rental-income"),
     path("cost-periods/<int:pk>/shares", CostPeriodShares.as_view(), name="cost-period-shares"),
     path("cost-periods/<int:pk>/close", CostPeriodClose.as_view(), name="cost-period-close"),
     path("practices/<int:pk>/statements", PracticeStatements.as_view(), name="practice-statements"),

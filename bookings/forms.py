@@ -247,7 +247,7 @@ class WaitlistForm(forms.Form):
 
 # How the rules editor groups its fields.
 POLICY_SECTIONS = [
-    (_("Who may book"), ["allow_practices", "allow_network", "allow_guests"]),
+    (_("Who may book"), ["allow_practices", "allow_network", "allow_guests", "guest_price_per_hour"]),
     (_("Approval"), ["requires_approval", "approver_role"]),
     (
         _("When and how long"),
@@ -272,6 +272,10 @@ class PolicyForm(forms.ModelForm):
             "quota_hours": _("Hours each practice may book in the period; leave empty for no quota."),
             "cancellation_deadline_hours": _("Leave empty to allow cancelling until the start."),
             "respect_closures": _("Closures always block bookings; this is shown for clarity."),
+            "guest_price_per_hour": _(
+                "What outside renters pay, in the space's currency; leave empty when guests book for free. "
+                "The income can lower the practices' shares of the costs."
+            ),
         }
 
     def clean(self):

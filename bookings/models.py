@@ -9,6 +9,7 @@ exclusion constraint (see the migration) refuses two holding bookings of one res
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -108,6 +109,14 @@ class BookingPolicy(models.Model):
     cancellation_deadline_hours = models.PositiveIntegerField(
         _("cancellation deadline (hours before the start)"), null=True, blank=True
     )
+    guest_price_per_hour = models.DecimalField(
+        _("price per hour for guests"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -146,6 +155,13 @@ class BookingPolicy(models.Model):
         if space is not None:
             policy.space = space
         return policy
+
+    def guest_price(self, start, end) -> Decimal | None:
+        """What a guest pays for ``start``–``end``: the hourly price × the hours, rounded once to the cent."""
+        if self.guest_price_per_hour is None:
+            return None
+        hours = Decimal((end - start).total_seconds()) / Decimal(3600)
+        return (self.guest_price_per_hour * hours).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
     @property
     def is_saved_default(self) -> bool:
@@ -286,6 +302,8 @@ class Booking(models.Model):
     is_public = models.BooleanField(_("public"), default=False)
     guest_name = models.CharField(_("guest's name"), max_length=150, blank=True)
     guest_email = models.EmailField(_("guest's email"), blank=True)
+    # What a guest (an outside renter) pays for this booking: the rental income the space's costs can count.
+    price = models.DecimalField(_("price"), max_digits=10, decimal_places=2, null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

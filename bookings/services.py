@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -238,6 +239,7 @@ def create_booking(
             is_public=public,
             guest_name=guest_name,
             guest_email=guest_email,
+            price=policy.guest_price(s, e) if kind == Booking.Kind.GUEST else None,
         )
         for s, e in periods
     ]
@@ -269,10 +271,16 @@ def create_booking(
             "bookings": [b.pk for b in created],
             "periods": [[b.start, b.end] for b in created],
             "skipped": [[c["start"], c["end"]] for c in conflicts],
+            "price": _total_price(created),
         },
     )
     _notify("booking_pending" if status == Booking.Status.PENDING else "booking_confirmed", created)
     return created
+
+
+def _total_price(bookings) -> Decimal | None:
+    prices = [b.price for b in bookings if b.price is not None]
+    return sum(prices, Decimal("0")) if prices else None
 
 
 def recurrence_periods(rule: str, start, end, tz, exdates=()) -> list[tuple[dt.datetime, dt.datetime]]:
@@ -479,6 +487,7 @@ POLICY_FIELDS = [
     "quota_hours",
     "quota_period",
     "cancellation_deadline_hours",
+    "guest_price_per_hour",
 ]
 
 

@@ -207,6 +207,9 @@ class CostItem(models.Model):
     )
     key = models.CharField(_("allocation key"), max_length=12, choices=Key.choices, default=Key.AREA)
     key_params = models.JSONField(_("key parameters"), default=dict, blank=True)
+    # "bookings": the rental income of the period's guest bookings with a price, kept in step by
+    # costs.services.count_rental_income; empty for items entered by hand.
+    source = models.CharField(max_length=20, blank=True, default="")
     document = models.FileField(
         _("supporting document"), storage=private_storage, upload_to=document_path, blank=True, max_length=300
     )

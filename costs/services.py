@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -266,6 +267,64 @@ def add_item(period: CostPeriod, *, by, document=None, **data) -> CostItem:
         item.document = document
     item.save()
     audit.record(item, "costs.item_added", by=by, space=period.space, after=_item_snapshot(item))
+    return item
+
+
+def rental_income(period: CostPeriod) -> tuple[Decimal, int]:
+    """The period's guest bookings with a price (confirmed, starting on one of its days in the space's time zone):
+    their total and their number."""
+    from bookings.models import Booking
+
+    tz = period.space.tz
+    start = datetime.datetime.combine(period.start, datetime.time.min, tzinfo=tz)
+    end = datetime.datetime.combine(period.end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+    totals = Booking.objects.filter(
+        resource__space_id=period.space_id,
+        status=Booking.Status.CONFIRMED,
+        price__isnull=False,
+        start__gte=start,
+        start__lt=end,
+    ).aggregate(total=Sum("price"), count=Count("id"))
+    return totals["total"] or Decimal("0.00"), totals["count"]
+
+
+@transaction.atomic
+def count_rental_income(period: CostPeriod, *, by, key: str = CostItem.Key.EQUAL, key_params=None) -> CostItem:
+    """Count the rental income of the period's priced guest bookings as an income item that lowers the practices'
+    shares (divided by ``key``). Run again, it brings the same item up to date instead of adding a second one.
+
+    Side effects: one audit entry. Raises ValidationError when there is no such income.
+    """
+    _require_manager(by, period.space)
+    period = CostPeriod.objects.select_for_update().select_related("space").get(pk=period.pk)
+    _require_open(period)
+    total, count = rental_income(period)
+    item = period.items.filter(source="bookings").first()
+    if not count:
+        raise ValidationError({"amount": _("No guest booking with a price in this period: there is no rental income.")})
+    data = {
+        "kind": CostItem.Kind.INCOME,
+        "label": _("Rental income from %(count)s guest bookings") % {"count": count},
+        "category": CostItem.Category.HIRE,
+        "amount": total,
+        "key": key,
+        "key_params": key_params,
+    }
+    if item is None:
+        item = CostItem(
+            period=period,
+            source="bookings",
+            created_by=by if by and by.is_authenticated else None,
+            **_clean_item(period, data),
+        )
+        item.save()
+        audit.record(item, "costs.item_added", by=by, space=period.space, after=_item_snapshot(item))
+        return item
+    before = _item_snapshot(item)
+    for name, value in _clean_item(period, data).items():
+        setattr(item, name, value)
+    item.save()
+    audit.record(item, "costs.item_changed", by=by, space=period.space, before=before, after=_item_snapshot(item))
     return item
 
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path(P + "<int:pk>/export.csv", views.period_export, name="period-export"),
     path(P + "<int:pk>/headcounts/", views.headcounts, name="headcounts"),
     path(P + "<int:pk>/items/new/", views.item_new, name="item-new"),
+    path(P + "<int:pk>/items/rental-income/", views.rental_income, name="rental-income"),
     path(P + "<int:pk>/items/<int:item>/edit/", views.item_edit, name="item-edit"),
     path(P + "<int:pk>/items/<int:item>/delete/", views.item_delete, name="item-delete"),
     path(P + "<int:pk>/items/<int:item>/document/", views.item_document, name="item-document"),

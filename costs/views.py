@@ -85,6 +85,7 @@ def period_detail(request, slug, pk):
     items = list(period.items.select_related("corrects").order_by("kind", "id"))
     result = shares.compute(period, items)
     can_manage = rules.can_manage(request.user, space)
+    rental = services.rental_income(period) if can_manage and not period.is_closed else None
     statements = []
     if period.is_closed:
         qs = queries.with_paid(Statement.objects.filter(period=period).select_related("practice")).order_by("number")
@@ -102,6 +103,9 @@ def period_detail(request, slug, pk):
             can_manage=can_manage,
             statements=statements,
             my_practices=space_rules.practice_ids(request.user),
+            rental=rental,
+            rental_item=next((i for i in items if i.source == "bookings"), None),
+            rental_keys=[(key, CostItem.Key(key).label) for key in RENTAL_INCOME_KEYS],
         ),
     )
 
@@ -238,6 +242,26 @@ def item_edit(request, slug, pk, item):
             messages.success(request, _("The item was changed."))
             return redirect("costs:period", slug=space.slug, pk=period.pk)
     return render(request, "costs/item_form.html", _ctx(space, period=period, form=form, item=item))
+
+
+RENTAL_INCOME_KEYS = [CostItem.Key.EQUAL, CostItem.Key.AREA, CostItem.Key.HOURS, CostItem.Key.HEADCOUNT]
+
+
+@require_POST
+def rental_income(request, slug, pk):
+    """Count the period's priced guest bookings as income that lowers everyone's share (or bring it up to date)."""
+    space, period = _period(request, slug, pk, manage=True)
+    key = request.POST.get("key") or CostItem.Key.EQUAL
+    if key not in RENTAL_INCOME_KEYS:
+        messages.error(request, _("Choose how the income is divided."))
+        return redirect("costs:period", slug=space.slug, pk=period.pk)
+    try:
+        item = services.count_rental_income(period, by=request.user, key=key)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The rental income is counted: %(label)s.") % {"label": item.label})
+    return redirect("costs:period", slug=space.slug, pk=period.pk)
 
 
 @require_POST

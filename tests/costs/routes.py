@@ -64,6 +64,7 @@ ROUTES = {
     "costs:period-export": Case(ui(lambda w: f"{w.cost_closed_period.pk}/export.csv"), COORDINATOR),
     "costs:headcounts": Case(ui(lambda w: f"{w.cost_period.pk}/headcounts/"), COORDINATOR),
     "costs:item-new": Case(ui(lambda w: f"{w.cost_period.pk}/items/new/"), COORDINATOR),
+    "costs:rental-income": Case(ui(lambda w: f"{w.cost_period.pk}/items/rental-income/"), POSTED, method="post"),
     "costs:item-edit": Case(ui(lambda w: f"{w.cost_period.pk}/items/{w.cost_item.pk}/edit/"), COORDINATOR),
     "costs:item-delete": Case(
         ui(lambda w: f"{w.cost_period.pk}/items/{w.cost_item.pk}/delete/"), POSTED, method="post"
@@ -92,6 +93,12 @@ ROUTES = {
             data=lambda w: {"label": "Water", "category": "water", "amount": "80.00", "key": "equal"},
         ),
     ],
+    "api:cost-period-rental-income": Case(
+        lambda w: f"/api/v1/cost-periods/{w.cost_period.pk}/rental-income",
+        expect(API_COORDINATOR, coordinator=400),  # allowed, but this period has no priced guest booking
+        method="post",
+        data=lambda w: {"key": "equal"},
+    ),
     "api:cost-period-shares": Case(lambda w: f"/api/v1/cost-periods/{w.cost_period.pk}/shares", API_MEMBER),
     "api:cost-period-close": Case(
         lambda w: f"/api/v1/cost-periods/{w.cost_period.pk}/close", API_COORDINATOR, method="post"

@@ -245,5 +245,5 @@ def test_period_detail_queries_do_not_grow_with_items_and_practices(
     client = client_for(treasurer)
     client.get(url(space, f"{period.pk}/"))
 
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         client.get(url(space, f"{period.pk}/"))
