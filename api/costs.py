@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 from community.models import Practice
 from costs import queries, rules, services, shares
 from costs.explain import explain
-from costs.models import CostItem, CostPeriod, Payment, Statement
+from costs.models import RENTAL_INCOME_KEY_CHOICES, CostItem, CostPeriod, Payment, Statement
 from spaces import rules as space_rules
 
 from .access import require_authenticated, space_for_member
@@ -271,7 +271,7 @@ class CostPeriodItems(generics.ListAPIView):
 
 class RentalIncomeSerializer(serializers.Serializer):
     key = serializers.ChoiceField(
-        choices=[CostItem.Key.EQUAL, CostItem.Key.AREA, CostItem.Key.HOURS, CostItem.Key.HEADCOUNT],
+        choices=RENTAL_INCOME_KEY_CHOICES,
         default=CostItem.Key.EQUAL,
         help_text="How the income lowers the practices' shares.",
     )

@@ -261,6 +261,11 @@ class CostItem(models.Model):
             raise FrozenError(_("This period is closed: nothing in it can be changed."))
 
 
+# The keys by which rental income may lower the practices' shares (see costs.services.count_rental_income).
+RENTAL_INCOME_KEYS = [CostItem.Key.EQUAL, CostItem.Key.AREA, CostItem.Key.HOURS, CostItem.Key.HEADCOUNT]
+RENTAL_INCOME_KEY_CHOICES = [(key.value, key.label) for key in RENTAL_INCOME_KEYS]
+
+
 class Headcount(models.Model):
     """The number of people a practice counts for in a period (for the headcount key), when not its member count."""
 

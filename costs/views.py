@@ -24,7 +24,7 @@ from core.forms import errors_to_form
 from spaces import rules as space_rules
 
 from . import forms, queries, rules, services, shares
-from .models import Contribution, CostItem, CostPeriod, Headcount, Payment, Statement
+from .models import RENTAL_INCOME_KEYS, Contribution, CostItem, CostPeriod, Headcount, Payment, Statement
 
 ROLES = rules.COST_ROLES
 
@@ -242,9 +242,6 @@ def item_edit(request, slug, pk, item):
             messages.success(request, _("The item was changed."))
             return redirect("costs:period", slug=space.slug, pk=period.pk)
     return render(request, "costs/item_form.html", _ctx(space, period=period, form=form, item=item))
-
-
-RENTAL_INCOME_KEYS = [CostItem.Key.EQUAL, CostItem.Key.AREA, CostItem.Key.HOURS, CostItem.Key.HEADCOUNT]
 
 
 @require_POST

@@ -234,6 +234,8 @@ SPECTACULAR_SETTINGS = {
         "CostPeriodKindEnum": "costs.models.CostPeriod.Kind",
         "CostItemKindEnum": "costs.models.CostItem.Kind",
         "CostItemCategoryEnum": "costs.models.CostItem.Category",
+        "CostItemKeyEnum": "costs.models.CostItem.Key",
+        "RentalIncomeKeyEnum": "costs.models.RENTAL_INCOME_KEY_CHOICES",
     },
 }
 
