@@ -65,6 +65,8 @@ fmt: venv
 # Refresh the catalogues from the source (needs GNU gettext's xgettext: apt-get install gettext).
 messages: venv
 	$(PY) manage.py makemessages -l en -l fr -l nl --no-obsolete --add-location file -i ".venv/*" -i "bench/*" -i "tests/*"
+	$(PY) scripts/po.py fill-en
+	$(PY) scripts/po.py drop-fuzzy
 
 bench: venv
 	@bash bench/run_all.sh

@@ -3,6 +3,7 @@
 
   python scripts/po.py status              untranslated and fuzzy entries per language
   python scripts/po.py fill-en             English: msgstr = msgid wherever it is empty
+  python scripts/po.py drop-fuzzy          French and Dutch: empty msgmerge's fuzzy guesses (they stay untranslated)
   python scripts/po.py missing fr > f.json the untranslated or fuzzy msgids of one language, as JSON
   python scripts/po.py apply fr f.json     apply {msgid: msgstr} (or {msgid: [singular, plural]}) to a language
 
@@ -76,6 +77,15 @@ def main(argv: list[str]) -> int:
                 m.string = m.id
             m.flags.discard("fuzzy")
         save("en", catalog)
+        return 0
+    if command == "drop-fuzzy":
+        for lang in LANGS[1:]:
+            catalog = load(lang)
+            for m in catalog:
+                if m.id and m.fuzzy:
+                    m.string = tuple("" for _ in m.string) if isinstance(m.id, tuple) else ""
+                    m.flags.discard("fuzzy")
+            save(lang, catalog)
         return 0
     if command == "missing":
         lang = argv[2]
