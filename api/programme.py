@@ -6,25 +6,42 @@ every write goes through programme.services.
 
 from __future__ import annotations
 
+from django.core.validators import validate_image_file_extension
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics, serializers, status
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from community.models import Practice
-from programme import queries, rules, services
+from programme import queries, ratelimit, rules, services
 from programme.models import LANGUAGE_CODES, Event, Occurrence, Project, Service, Slot
 from spaces import rules as space_rules
 from spaces.models import Network, Resource, Space
 
 from . import access
+from .bookings import ConflictSerializer, OffsetDateTimeField
 from .exceptions import Conflict
 from .pagination import Pagination
+
+MAX_IMAGE_BYTES = 5 * 1024 * 1024  # as the event form (programme.forms.EventForm.clean_image)
+
+
+class RateLimited(exceptions.APIException):
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_detail = "Too many requests; try again later."
+    default_code = "rate_limited"
+
+    def __init__(self, detail=None, *, wait: int | None = None):
+        super().__init__(detail, "rate_limited")
+        self.wait = wait  # DRF's handler turns it into a Retry-After header
+
 
 # --- serializers ------------------------------------------------------------------------------------------------
 
@@ -123,6 +140,68 @@ class EventCreateSerializer(serializers.Serializer):
         if data["price_kind"] == Event.Price.FIXED and data.get("price") is None:
             raise serializers.ValidationError({"price": ["Give the amount of the fixed price."]})
         return data
+
+
+class EventUpdateSerializer(serializers.Serializer):
+    """What an organiser may change after creation: the descriptive fields and the number of places (for every
+    date to come; ``null``: no registration needed). Dates are moved one by one (/occurrences/{id}/move)."""
+
+    title = serializers.CharField(max_length=200, required=False)
+    description = serializers.CharField(required=False, allow_blank=True)
+    category = serializers.ChoiceField(choices=Event.Category.choices, required=False)
+    languages = serializers.ListField(
+        child=serializers.ChoiceField(choices=LANGUAGE_CODES), required=False, max_length=10
+    )
+    audience = serializers.ChoiceField(choices=Event.Audience.choices, required=False)
+    wheelchair_accessible = serializers.BooleanField(required=False)
+    hearing_loop = serializers.BooleanField(required=False)
+    sign_language = serializers.BooleanField(required=False)
+    relaxed = serializers.BooleanField(required=False)
+    accessibility_notes = serializers.CharField(required=False, allow_blank=True)
+    price_kind = serializers.ChoiceField(choices=Event.Price.choices, required=False)
+    price = serializers.DecimalField(max_digits=8, decimal_places=2, min_value=0, required=False, allow_null=True)
+    image_alt = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    capacity = serializers.IntegerField(min_value=1, max_value=100000, required=False, allow_null=True)
+
+
+class EventImageSerializer(serializers.Serializer):
+    image = serializers.ImageField(validators=[validate_image_file_extension])
+    image_alt = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+    def validate_image(self, image):
+        if image.size > MAX_IMAGE_BYTES:
+            raise serializers.ValidationError("The image is too large (at most 5 MB).")
+        return image
+
+
+class CancelReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class EventCancelledSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+    told = serializers.IntegerField(help_text="How many registrants were emailed.")
+
+
+class OccurrenceMoveSerializer(serializers.Serializer):
+    start = OffsetDateTimeField()
+    end = OffsetDateTimeField()
+    resource = serializers.IntegerField(
+        required=False, allow_null=True, help_text="Another room of the same space; by default the date's room."
+    )
+
+    def validate(self, data):
+        if data["end"] <= data["start"]:
+            raise serializers.ValidationError({"end": ["The end must be after the start."]})
+        return data
+
+
+class OccurrenceCancelledSerializer(OccurrenceSerializer):
+    told = serializers.IntegerField(help_text="How many registrants were emailed.")
+
+    class Meta(OccurrenceSerializer.Meta):
+        fields = [*OccurrenceSerializer.Meta.fields, "told"]
 
 
 class RegistrationRequestSerializer(serializers.Serializer):
@@ -337,29 +416,149 @@ def _visible_event(request, pk) -> Event:
     return event
 
 
+def _organised_event(request, pk) -> Event:
+    """The event for its organisers; 404 when the requester may not even see it, 403 when not an organiser."""
+    access.require_authenticated(request)
+    event = _visible_event(request, pk)
+    if not rules.is_organiser(request.user, event):
+        raise exceptions.PermissionDenied("Only the event's organisers may change it.")
+    return event
+
+
+def _organised_occurrence(request, pk) -> Occurrence:
+    access.require_authenticated(request)
+    occurrence = get_object_or_404(Occurrence.objects.select_related("event__space", "space"), pk=pk)
+    occurrence.event = _organised_event(request, occurrence.event_id)
+    return occurrence
+
+
+def _event_response(request, pk: int) -> Response:
+    event = (
+        Event.objects.select_related("space", "practice")
+        .prefetch_related(
+            Prefetch(
+                "occurrences",
+                queryset=Occurrence.objects.filter(_dates(None, None)).order_by("start"),
+                to_attr="shown_occurrences",
+            )
+        )
+        .get(pk=pk)
+    )
+    return Response(EventSerializer(event, context={"request": request}).data)
+
+
 class EventDetailView(APIView):
     @extend_schema(responses=EventSerializer, auth=[])
     def get(self, request, pk: int):
         """One event with its dates to come."""
         _visible_event(request, pk)
-        event = (
-            Event.objects.select_related("space", "practice")
-            .prefetch_related(
-                Prefetch(
-                    "occurrences",
-                    queryset=Occurrence.objects.filter(_dates(None, None)).order_by("start"),
-                    to_attr="shown_occurrences",
-                )
+        return _event_response(request, pk)
+
+    @extend_schema(request=EventUpdateSerializer, responses=EventSerializer)
+    def patch(self, request, pk: int):
+        """Change an event (its organisers): descriptive fields and ``capacity``. Lowering the capacity below
+        the people registered on a date to come is refused (400, on ``capacity``); raising it moves people up
+        from the waitlist at once."""
+        event = _organised_event(request, pk)
+        serializer = EventUpdateSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        with transaction.atomic():
+            event = Event.objects.select_for_update().get(pk=event.pk)
+            capacity_given = "capacity" in data
+            capacity = data.pop("capacity", None)
+            if data:
+                services.update_event(event, by=request.user, **data)
+            if capacity_given and capacity != event.capacity:
+                services.change_capacity(event, by=request.user, capacity=capacity)
+        return _event_response(request, pk)
+
+
+class EventCancelView(APIView):
+    @extend_schema(request=CancelReasonSerializer, responses=EventCancelledSerializer)
+    def post(self, request, pk: int):
+        """Cancel an event (its organisers): its dates to come and their room bookings are cancelled and every
+        registrant is emailed (with ``reason``). 409 when it is already cancelled."""
+        event = _organised_event(request, pk)
+        serializer = CancelReasonSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        if event.status == Event.Status.CANCELLED:
+            raise Conflict("This event is already cancelled.", code="already_cancelled")
+        told = services.cancel_event(event, by=request.user, reason=serializer.validated_data["reason"])
+        return Response({"id": event.pk, "status": Event.Status.CANCELLED, "told": told})
+
+
+class EventImageView(APIView):
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(request={"multipart/form-data": EventImageSerializer}, responses=EventSerializer)
+    def put(self, request, pk: int):
+        """Replace the event's image (its organisers): multipart ``image`` (JPEG, PNG, GIF or WebP, at most
+        5 MB) and ``image_alt``, a description for people who cannot see it."""
+        event = _organised_event(request, pk)
+        serializer = EventImageSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        fields = {"image": data["image"]}
+        if "image_alt" in data:
+            fields["image_alt"] = data["image_alt"]
+        services.update_event(event, by=request.user, **fields)
+        return _event_response(request, pk)
+
+
+class OccurrenceMoveView(APIView):
+    @extend_schema(request=OccurrenceMoveSerializer, responses=OccurrenceSerializer)
+    def post(self, request, pk: int):
+        """Move one date (the event's organisers), a date to come that is not cancelled, to another time and
+        optionally another room of the space. The room is booked again under the bookings' rules; 409 with
+        ``conflicts`` when it is taken, 400 when the rules refuse; then nothing changes. Registrants are
+        emailed the new time."""
+        occurrence = _organised_occurrence(request, pk)
+        serializer = OccurrenceMoveSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        resource = None
+        if data.get("resource") is not None:
+            resource = Resource.objects.filter(pk=data["resource"], space_id=occurrence.space_id).first()
+            if resource is None:
+                raise serializers.ValidationError({"resource": ["Not a room of this space."]})
+        try:
+            moved = services.move_occurrence(
+                occurrence, by=request.user, start=data["start"], end=data["end"], resource=resource
             )
-            .get(pk=pk)
-        )
-        return Response(EventSerializer(event, context={"request": request}).data)
+        except services.DateNotMoved as error:
+            if error.is_conflict:
+                conflicts = ConflictSerializer(error.conflicts, many=True).data
+                raise Conflict(error.message, code="conflict", extra={"conflicts": conflicts}) from None
+            raise serializers.ValidationError({"non_field_errors": [error.message]}) from None
+        moved.refresh_from_db()
+        return Response(OccurrenceSerializer(moved).data)
+
+
+class OccurrenceCancelView(APIView):
+    @extend_schema(request=CancelReasonSerializer, responses=OccurrenceCancelledSerializer)
+    def post(self, request, pk: int):
+        """Cancel one date of an event (its organisers); the other dates stay. Its room booking and its
+        registrations are cancelled and the registrants emailed (with ``reason``)."""
+        occurrence = _organised_occurrence(request, pk)
+        serializer = CancelReasonSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        told = services.cancel_occurrence(occurrence, by=request.user, reason=serializer.validated_data["reason"])
+        occurrence.refresh_from_db()
+        return Response({**OccurrenceSerializer(occurrence).data, "told": told})
 
 
 class EventRegistrationView(APIView):
     @extend_schema(
         request=RegistrationRequestSerializer,
-        responses={201: RegistrationResponseSerializer, 200: RegistrationResponseSerializer},
+        responses={
+            201: RegistrationResponseSerializer,
+            200: RegistrationResponseSerializer,
+            429: OpenApiResponse(
+                description="Too many registrations from this client or for this email address: "
+                '{"code": "rate_limited", "message": …}; retry after the Retry-After header\'s seconds.'
+            ),
+        },
         auth=[],
     )
     def post(self, request, pk: int):
@@ -369,6 +568,10 @@ class EventRegistrationView(APIView):
         serializer = RegistrationRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
+        try:
+            ratelimit.check_registration(request, data["email"])
+        except ratelimit.RateLimited as error:
+            raise RateLimited(error.message, wait=error.retry_after) from None
         dates = event.occurrences.filter(_dates(None, None)).order_by("start")
         if data.get("occurrence"):
             occurrence = dates.filter(pk=data["occurrence"]).first()
@@ -445,7 +648,11 @@ class SpaceServicesView(generics.ListAPIView):
 urlpatterns = [
     path("events", EventListView.as_view(), name="events"),
     path("events/<int:pk>", EventDetailView.as_view(), name="event"),
+    path("events/<int:pk>/cancel", EventCancelView.as_view(), name="event-cancel"),
+    path("events/<int:pk>/image", EventImageView.as_view(), name="event-image"),
     path("events/<int:pk>/registrations", EventRegistrationView.as_view(), name="event-registrations"),
+    path("occurrences/<int:pk>/move", OccurrenceMoveView.as_view(), name="occurrence-move"),
+    path("occurrences/<int:pk>/cancel", OccurrenceCancelView.as_view(), name="occurrence-cancel"),
     path("projects", ProjectListView.as_view(), name="projects"),
     path("spaces/<int:pk>/services", SpaceServicesView.as_view(), name="space-services"),
 ]

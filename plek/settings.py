@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "allauth",
     "allauth.account",
+    "django_tasks",
+    "django_tasks_db",
     "core",
     "community",
     "spaces",
@@ -73,6 +75,10 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "plek.urls"
+
+# Background jobs (allocation rounds' solver): django-tasks with its database backend; run the worker with
+# `manage.py db_worker`. PLEK_TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend runs them in-process.
+TASKS = {"default": {"BACKEND": os.environ.get("PLEK_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
 TEMPLATES = [
     {
@@ -136,6 +142,8 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[plek] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 ACCOUNT_RATE_LIMITS = False if env_bool("PLEK_NO_RATE_LIMITS") else {}
+# plek's own limits (e.g. the public event registration, programme/ratelimit.py); same switch as the login limits.
+PLEK_RATE_LIMITS = not env_bool("PLEK_NO_RATE_LIMITS")
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French")), ("nl", _("Dutch"))]

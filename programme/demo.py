@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
@@ -309,6 +310,35 @@ def _registrations(event: Event) -> None:
         services.register(first, name=name, email=f"visitor{n + 1}.{event.pk}@example.org", language="en")
 
 
+def _seed_changes(space, by) -> int:
+    """An organiser's changes on the first repeating event of the space: its second date moved an hour later,
+    its last date cancelled (once: a date already moved or cancelled is left alone)."""
+    from core.models import AuditEntry
+
+    event = Event.objects.filter(space=space, status=Event.Status.PUBLISHED).exclude(recurrence="").order_by("id")
+    event = event.first()
+    if event is None:
+        return 0
+    dates = list(event.occurrences.filter(start__gt=timezone.now()).order_by("start"))
+    if len(dates) < 3:
+        return 0
+    changed = 0
+    ids = [str(d.pk) for d in dates]
+    if not AuditEntry.objects.filter(action="programme.date_moved", object_id__in=ids).exists():
+        second = dates[1]
+        try:
+            with transaction.atomic():
+                hour = datetime.timedelta(hours=1)
+                services.move_occurrence(second, by=by, start=second.start + hour, end=second.end + hour)
+            changed += 1
+        except (services.DateNotMoved, ValidationError):
+            pass
+    if not any(d.is_cancelled for d in dates):
+        services.cancel_occurrence(dates[-1], by=by, reason="The hall hosts the building's general assembly.")
+        changed += 1
+    return changed
+
+
 def _seed_projects(stdout) -> int:
     made = 0
     practices = (
@@ -368,6 +398,7 @@ def _seed(stdout=None) -> None:
         if by is None:
             continue
         events += _seed_events(space, by, stdout)
+        _seed_changes(space, by)
         offered += _seed_services(space, by)
     projects = _seed_projects(stdout)
     _say(stdout, f"programme: {events} events, {projects} projects, {offered} services added")

@@ -7,6 +7,7 @@ from datetime import datetime, time
 
 from dateutil.rrule import rrulestr
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from spaces.models import Resource
@@ -109,6 +110,53 @@ class EventForm(forms.ModelForm):
         if data.get("price_kind") == Event.Price.FIXED and data.get("price") is None:
             self.add_error("price", _("Give the amount of the fixed price."))
         return data
+
+
+class CapacityForm(forms.Form):
+    capacity = forms.IntegerField(
+        label=_("Places"),
+        required=False,
+        min_value=1,
+        max_value=100000,
+        help_text=_(
+            "For every date to come. Leave empty when no registration is needed. With more places, people on the "
+            "waitlist move up at once."
+        ),
+    )
+
+
+class MoveDateForm(forms.Form):
+    """Another time (in the space's local time) and optionally another room for one date."""
+
+    start = LocalDateTimeField(label=_("Starts"), help_text=_("In the space's local time."))
+    end = LocalDateTimeField(label=_("Ends"))
+    resource = forms.ModelChoiceField(
+        queryset=Resource.objects.none(), label=_("Room"), required=False, empty_label=_("the same room")
+    )
+
+    def __init__(self, *args, space, current_room=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.space = space
+        rooms = Q(is_active=True, bookable=True)
+        if current_room is not None:
+            rooms |= Q(pk=current_room.pk)
+        self.fields["resource"].queryset = Resource.objects.filter(rooms, space=space).order_by("name")
+
+    def clean(self):
+        data = super().clean()
+        zone = zoneinfo.ZoneInfo(self.space.time_zone)
+        for name in ("start", "end"):
+            if data.get(name):
+                data[name] = data[name].replace(tzinfo=zone)
+        if data.get("start") and data.get("end") and data["end"] <= data["start"]:
+            self.add_error("end", _("The end must be after the start."))
+        return data
+
+
+class CancelDateForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (sent to the registrants)"), required=False, max_length=300, widget=forms.TextInput
+    )
 
 
 class RegistrationForm(forms.Form):

@@ -452,6 +452,221 @@ def send_reminders(now: datetime | None = None) -> int:
     return sent
 
 
+# --- changing an event's places and dates -------------------------------------------------------------------
+
+
+class DateNotMoved(EventNotCreated):
+    """The date could not be moved: the room is taken or the rules refuse; nothing changed."""
+
+
+def _future_dates(event: Event):
+    """The event's dates still to come that are not cancelled, locked in a fixed order (as ``register`` locks
+    one date) so that registrations wait for the change."""
+    return list(
+        Occurrence.objects.select_for_update()
+        .filter(event=event, is_cancelled=False, end__gt=timezone.now())
+        .select_related("event", "space")
+        .order_by("start", "id")
+    )
+
+
+@transaction.atomic
+def change_capacity(event: Event, *, by, capacity: int | None) -> list[Registration]:
+    """Change the number of places of an event and of its dates to come (``None``: no registration needed).
+
+    Lowering it below the number of people registered on a date to come is refused (ValidationError naming
+    the dates). Raising it, or removing the limit, moves people up from the waitlist at once, exactly once
+    (each date's row is locked, as ``register`` and ``cancel_registration`` lock it). Past and cancelled dates
+    keep their places. Side effects: an email to everyone who moved up; an audit entry.
+    Returns the registrations that moved up.
+    """
+    if not rules.is_organiser(by, event):
+        raise PermissionDenied
+    if capacity is not None and (not isinstance(capacity, int) or capacity < 1):
+        raise ValidationError({"capacity": [_("Give at least one place, or leave it empty for no registration.")]})
+    dates = _future_dates(event)
+    if capacity is not None:
+        tz = event.space.tz
+        too_full = [occ for occ in dates if occ.confirmed_count > capacity]
+        if too_full:
+            details = "; ".join(
+                _("%(when)s: %(count)s registered") % {"when": _when(occ.start, tz), "count": occ.confirmed_count}
+                for occ in too_full
+            )
+            raise ValidationError(
+                {
+                    "capacity": [
+                        _(
+                            "More people are already registered than %(capacity)s places: %(details)s. Give at "
+                            "least %(minimum)s places, or cancel registrations first."
+                        )
+                        % {
+                            "capacity": capacity,
+                            "details": details,
+                            "minimum": max(occ.confirmed_count for occ in too_full),
+                        }
+                    ]
+                }
+            )
+    before = event.capacity
+    event.capacity = capacity
+    event.save(update_fields=["capacity"])
+    promoted = []
+    for occ in dates:
+        occ.capacity = capacity
+        occ.save(update_fields=["capacity"])
+        if capacity is None:
+            # No limit any more: everyone waiting gets a place, through the same path as any promotion (the
+            # limit set here in memory only tells _promote how many may move up).
+            occ.capacity = occ.confirmed_count + occ.registrations.filter(status=Registration.Status.WAITLISTED).count()
+            promoted += _promote(occ)
+            occ.capacity = None
+        else:
+            promoted += _promote(occ)
+    if before == capacity and not promoted:
+        return promoted
+    audit.record(
+        event,
+        "programme.capacity_changed",
+        by=by,
+        before={"capacity": before},
+        after={"capacity": capacity, "promoted": len(promoted)},
+    )
+    return promoted
+
+
+def _check_date_to_change(occ: Occurrence, by) -> None:
+    if not rules.is_organiser(by, occ.event):
+        raise PermissionDenied
+    if occ.is_cancelled or occ.event.status == Event.Status.CANCELLED:
+        raise ValidationError(_("This date is cancelled."))
+    if occ.start <= timezone.now():
+        raise ValidationError(_("This date has started or is over; only dates to come can be changed."))
+
+
+def _booking_is_held(occ: Occurrence) -> bool:
+    from bookings.models import Booking
+
+    return occ.booking_id is not None and occ.booking.status in Booking.HOLDING
+
+
+def _registrants(occ: Occurrence) -> list[Registration]:
+    rows = list(occ.registrations.filter(status__in=Registration.ACTIVE))
+    for row in rows:
+        row.occurrence = occ
+    return rows
+
+
+@transaction.atomic
+def move_occurrence(
+    occurrence: Occurrence, *, by, start: datetime, end: datetime, resource: Resource | None = None
+) -> Occurrence:
+    """Move one date of an event to another time (and optionally another room of the same space).
+
+    The room is booked again in this transaction: the date's booking is cancelled and a new one (kind
+    "event") made through bookings.services.create_booking, under the bookings' rules as ``create_event``
+    applies them. When the room is taken or the rules refuse, DateNotMoved is raised (with the conflicting
+    times) and nothing changes. Registrations stay. Side effects: the bookings' own audit entries and emails;
+    an email with the new time to every active registrant (their reminder is due again); an audit entry.
+    """
+    from bookings import services as bookings
+
+    occ = _lock(occurrence)
+    _check_date_to_change(occ, by)
+    event, space = occ.event, occ.space
+    errors = {}
+    if end <= start:
+        errors["end"] = [_("The end must be after the start.")]
+    elif start <= timezone.now():
+        errors["start"] = [_("Choose a time to come.")]
+    if resource is None:
+        resource = occ.booking.resource if occ.booking_id else event.resource
+    elif resource.space_id != space.pk:
+        errors["resource"] = [_("This room belongs to another space.")]
+    if errors:
+        raise ValidationError(errors)
+    before = {"start": occ.start, "end": occ.end, "resource": occ.booking.resource_id if occ.booking_id else None}
+    new_booking = None
+    if resource is not None:
+        try:
+            if _booking_is_held(occ):
+                bookings.cancel_booking(occ.booking, by=by, reason=_("The date is moved."))
+            new_booking = bookings.create_booking(
+                resource,
+                start,
+                end,
+                by=by,
+                practice=event.practice,
+                title=event.title,
+                public=event.audience == Event.Audience.PUBLIC,
+                kind="event",
+                check_rules=not space_rules.is_coordinator(by, space),
+            )[0]
+        except bookings.BookingConflict as exc:
+            tz = space.tz
+            taken = list(bookings.affected_bookings(start=start, end=end, resource=resource)[:5])
+            periods = [(b.start, b.end) for b in taken] or [(c["start"], c["end"]) for c in exc.conflicts[:5]]
+            times = "; ".join(f"{_when(s, tz)} – {_when(e, tz)}" for s, e in periods)
+            message = _("The room is not free at that time (taken: %(times)s). Choose another time or room.") % {
+                "times": times
+            }
+            raise DateNotMoved(message, exc.conflicts, is_conflict=True) from None
+        except bookings.BookingRefused as exc:
+            raise DateNotMoved(str(exc.reason)) from None
+        except bookings.BookingStateError as exc:
+            raise DateNotMoved(exc.message) from None
+    old_start = occ.start
+    occ.start, occ.end = start, end
+    occ.booking = new_booking if new_booking is not None else occ.booking
+    occ.save(update_fields=["start", "end", "booking"])
+    occ.refresh_from_db(fields=["start", "end"])
+    event.refresh_span()
+    registrants = _registrants(occ)
+    Registration.objects.filter(pk__in=[r.pk for r in registrants]).update(reminded_at=None)
+    old_when = timezone.localtime(old_start, space.tz)
+    for registration in registrants:
+        _email(registration, "date_moved", old_when=old_when)
+    audit.record(
+        occ,
+        "programme.date_moved",
+        by=by,
+        space=space,
+        before=before,
+        after={
+            "start": occ.start,
+            "end": occ.end,
+            "resource": resource.pk if resource else None,
+            "told": len(registrants),
+        },
+    )
+    return occ
+
+
+@transaction.atomic
+def cancel_occurrence(occurrence: Occurrence, *, by, reason: str = "") -> int:
+    """Cancel one date of an event (the others stay). Its room booking is cancelled (under the bookings'
+    rules: past the cancellation deadline only a coordinator may) and its registrations are cancelled.
+    Side effects: an email to every active registrant; an audit entry. Returns the number of people told."""
+    from bookings import services as bookings
+
+    occ = _lock(occurrence)
+    _check_date_to_change(occ, by)
+    if _booking_is_held(occ):
+        try:
+            bookings.cancel_booking(occ.booking, by=by, reason=reason or _("This date of the event is cancelled."))
+        except bookings.BookingRefused as exc:
+            raise ValidationError(exc.reason) from None
+    occ.is_cancelled = True
+    occ.save(update_fields=["is_cancelled"])
+    occ.event.refresh_span()
+    registrants = _registrants(occ)
+    Registration.objects.filter(pk__in=[r.pk for r in registrants]).update(status=Registration.Status.CANCELLED)
+    for registration in registrants:
+        _email(registration, "date_cancelled", reason=reason)
+    audit.record(occ, "programme.date_cancelled", by=by, space=occ.space, note=reason, after={"told": len(registrants)})
+    return len(registrants)
+
+
 # --- projects -----------------------------------------------------------------------------------------------
 
 PROJECT_FIELDS = ("title", "text", "tags", "links", "start_date", "end_date", "is_published")

@@ -8,7 +8,7 @@ import json
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,16 +16,29 @@ from django.utils import timezone
 from django.utils.html import _json_script_escapes
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_POST
 
 from community.models import Practice
 from core.access import LoginRequired, space_for_coordinator
+from core.forms import errors_to_form
 from spaces import rules as space_rules
 from spaces.models import Network, Space
 
-from . import queries, rules, services
-from .forms import AgendaFilterForm, EventForm, MessageForm, ProjectForm, RegistrationForm, ServiceForm, SlotsForm
+from . import queries, ratelimit, rules, services
+from .forms import (
+    AgendaFilterForm,
+    CancelDateForm,
+    CapacityForm,
+    EventForm,
+    MessageForm,
+    MoveDateForm,
+    ProjectForm,
+    RegistrationForm,
+    ServiceForm,
+    SlotsForm,
+)
 from .models import Event, Occurrence, Project, Registration, Service, Slot
 
 PAGE_SIZE = 20
@@ -181,9 +194,14 @@ def register(request, pk):
     occurrence = get_object_or_404(Occurrence.objects.select_related("event", "space"), pk=pk)
     event = _visible_event(request, occurrence.event_id)
     form = RegistrationForm(request.POST)
+    status = 400
     if form.is_valid():
         try:
+            ratelimit.check_registration(request, form.cleaned_data["email"])
             registration = services.register(occurrence, **form.cleaned_data)
+        except ratelimit.RateLimited as exc:
+            form.add_error(None, exc.message)
+            status = 429
         except ValidationError as exc:
             for field, errors in exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]:
                 for error in errors:
@@ -207,7 +225,7 @@ def register(request, pk):
             "json_ld": "",
             "is_organiser": rules.is_organiser(request.user, event),
         },
-        status=400,
+        status=status,
     )
 
 
@@ -341,19 +359,38 @@ def event_create(request, slug):
 
 def event_edit(request, pk):
     event = _organised_event(request, pk)
+    action = request.POST.get("action") if request.method == "POST" else None
+    if action == "cancel":
+        told = services.cancel_event(event, by=request.user, reason=request.POST.get("reason", "")[:300])
+        messages.success(request, _("The event is cancelled; %(count)s people were told.") % {"count": told})
+        return redirect("programme:event", pk=event.pk)
+    capacity_form = CapacityForm(
+        request.POST if action == "capacity" else None, initial={"capacity": event.capacity}, prefix="places"
+    )
+    if action == "capacity" and capacity_form.is_valid():
+        try:
+            promoted = services.change_capacity(event, by=request.user, capacity=capacity_form.cleaned_data["capacity"])
+        except ValidationError as exc:
+            errors_to_form(capacity_form, exc)
+        else:
+            text = _("The number of places is changed.")
+            if promoted:
+                text += " " + ngettext(
+                    "%(count)s person moved up from the waitlist.",
+                    "%(count)s people moved up from the waitlist.",
+                    len(promoted),
+                ) % {"count": len(promoted)}
+            messages.success(request, text)
+            return redirect("programme:event-edit", pk=event.pk)
     form = EventForm(
-        request.POST or None,
-        request.FILES or None,
+        request.POST if request.method == "POST" and action is None else None,
+        request.FILES if request.method == "POST" and action is None else None,
         instance=event,
         space=event.space,
         practices=Practice.objects.none(),
         with_dates=False,
     )
-    if request.method == "POST" and request.POST.get("action") == "cancel":
-        told = services.cancel_event(event, by=request.user, reason=request.POST.get("reason", "")[:300])
-        messages.success(request, _("The event is cancelled; %(count)s people were told.") % {"count": told})
-        return redirect("programme:event", pk=event.pk)
-    if request.method == "POST" and form.is_valid():
+    if form.is_bound and form.is_valid():
         data = {name: form.cleaned_data[name] for name in services.DESCRIPTIVE_FIELDS if name in form.cleaned_data}
         if data.get("image") is False:  # "clear" ticked
             data["image"] = ""
@@ -367,7 +404,115 @@ def event_edit(request, pk):
         else:
             messages.success(request, _("The event is updated."))
             return redirect("programme:event", pk=event.pk)
-    return render(request, "programme/event_edit.html", {"form": form, "event": event, "space": event.space})
+    now = timezone.now()
+    dates = list(
+        event.occurrences.filter(end__gt=now)
+        .select_related("space", "booking__resource")
+        .annotate(waiting=Count("registrations", filter=Q(registrations__status=Registration.Status.WAITLISTED)))
+        .order_by("start", "id")[:100]
+    )
+    for occ in dates:
+        occ.has_started = occ.start <= now
+    return render(
+        request,
+        "programme/event_edit.html",
+        {
+            "form": form,
+            "capacity_form": capacity_form,
+            "event": event,
+            "space": event.space,
+            "dates": dates,
+        },
+    )
+
+
+def _organised_date(request, pk) -> Occurrence:
+    occurrence = get_object_or_404(Occurrence.objects.select_related("booking__resource"), pk=pk)
+    occurrence.event = _organised_event(request, occurrence.event_id)
+    occurrence.space = occurrence.event.space
+    return occurrence
+
+
+def _date_changeable(request, occurrence: Occurrence):
+    """A redirect back to the event's edit page when the date can no longer be changed, else None."""
+    if occurrence.is_cancelled or occurrence.event.status == Event.Status.CANCELLED:
+        messages.error(request, _("This date is cancelled."))
+    elif occurrence.start <= timezone.now():
+        messages.error(request, _("This date has started or is over; only dates to come can be changed."))
+    else:
+        return None
+    return redirect("programme:event-edit", pk=occurrence.event_id)
+
+
+def date_move(request, pk):
+    occurrence = _organised_date(request, pk)
+    if (back := _date_changeable(request, occurrence)) is not None:
+        return back
+    space = occurrence.space
+    room = occurrence.booking.resource if occurrence.booking_id else occurrence.event.resource
+    tz = space.tz
+    initial = {
+        "start": timezone.localtime(occurrence.start, tz).replace(tzinfo=None),
+        "end": timezone.localtime(occurrence.end, tz).replace(tzinfo=None),
+        "resource": room,
+    }
+    form = MoveDateForm(request.POST or None, initial=initial, space=space, current_room=room)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            moved = services.move_occurrence(
+                occurrence, by=request.user, start=data["start"], end=data["end"], resource=data["resource"]
+            )
+        except services.DateNotMoved as exc:
+            form.add_error(None, exc.message)
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            if moved.booking_id and moved.booking.status == "pending":
+                messages.warning(
+                    request,
+                    _(
+                        "The date is moved; the room waits for approval, so the date is shown again once the "
+                        "booking is approved."
+                    ),
+                )
+            else:
+                messages.success(request, _("The date is moved and its room booked; the registrants are told."))
+            return redirect("programme:event-edit", pk=occurrence.event_id)
+    return render(
+        request,
+        "programme/date_move.html",
+        {"form": form, "occurrence": occurrence, "event": occurrence.event, "space": space},
+        status=400 if form.is_bound else 200,
+    )
+
+
+def date_cancel(request, pk):
+    occurrence = _organised_date(request, pk)
+    if (back := _date_changeable(request, occurrence)) is not None:
+        return back
+    form = CancelDateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            told = services.cancel_occurrence(occurrence, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            messages.success(request, _("The date is cancelled; %(count)s people were told.") % {"count": told})
+            return redirect("programme:event-edit", pk=occurrence.event_id)
+    registered = occurrence.registrations.filter(status__in=Registration.ACTIVE).count()
+    return render(
+        request,
+        "programme/date_cancel.html",
+        {
+            "form": form,
+            "occurrence": occurrence,
+            "event": occurrence.event,
+            "space": occurrence.space,
+            "registered": registered,
+        },
+        status=400 if form.is_bound else 200,
+    )
 
 
 def attendees(request, pk):

@@ -20,6 +20,7 @@ def _plain_static(settings):
     }
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.ACCOUNT_RATE_LIMITS = False
+    settings.PLEK_RATE_LIMITS = False
     # A fast hasher: every factory-made member hashes a password (PBKDF2 takes ~0.5 s here; the suite makes thousands).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

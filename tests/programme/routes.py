@@ -10,6 +10,7 @@ from programme.models import Event
 from tests.isolation import (
     API_MEMBER,
     API_PUBLIC,
+    API_SIGNED_IN,
     COORDINATOR,
     MEMBER,
     PUBLIC,
@@ -56,6 +57,15 @@ def _event_payload(w) -> dict:
     }
 
 
+# Organisers' API writes: the event is public, so a signed-in outsider sees it but may not change it (403).
+API_ORGANISER = expect(API_SIGNED_IN, outsider=403)
+
+
+def _move_payload(w) -> dict:
+    start = (timezone.now() + datetime.timedelta(days=5)).replace(hour=8, minute=0, second=0, microsecond=0)
+    return {"start": start.isoformat(), "end": (start + datetime.timedelta(hours=2)).isoformat()}
+
+
 FEED = {"api": True, "note": "a feed (iCal, RSS, Atom, JSON), not an HTML page"}
 
 ROUTES = {
@@ -66,6 +76,8 @@ ROUTES = {
     "programme:attendees": Case(lambda w: f"/en/programme/events/{w.event.pk}/attendees/", MEMBER),
     "programme:attendees-csv": Case(lambda w: f"/en/programme/events/{w.event.pk}/attendees.csv", MEMBER),
     "programme:message": Case(lambda w: f"/en/programme/events/{w.event.pk}/message/", MEMBER),
+    "programme:date-move": Case(lambda w: f"/en/programme/dates/{w.occurrence.pk}/move/", MEMBER),
+    "programme:date-cancel": Case(lambda w: f"/en/programme/dates/{w.occurrence.pk}/cancel/", MEMBER),
     "programme:register": Case(
         lambda w: f"/en/programme/dates/{w.occurrence.pk}/register/",
         PUBLIC,
@@ -108,7 +120,33 @@ ROUTES = {
             data=_event_payload,
         ),
     ],
-    "api:event": Case(lambda w: f"/api/v1/events/{w.event.pk}", API_PUBLIC),
+    "api:event": [
+        Case(lambda w: f"/api/v1/events/{w.event.pk}", API_PUBLIC),
+        Case(
+            lambda w: f"/api/v1/events/{w.event.pk}",
+            API_ORGANISER,
+            method="patch",
+            data=lambda w: {"title": "Iso talk (new title)", "capacity": 12},
+        ),
+    ],
+    "api:event-cancel": Case(
+        lambda w: f"/api/v1/events/{w.event.pk}/cancel",
+        API_ORGANISER,
+        method="post",
+        data=lambda w: {"reason": "The roof leaks."},
+    ),
+    "api:event-image": Case(
+        lambda w: f"/api/v1/events/{w.event.pk}/image",
+        expect(API_ORGANISER, member=400, coordinator=400),
+        method="put",
+        note="multipart only (the harness sends no file): organisers get 400 'image required'; tests/programme/test_api",
+    ),
+    "api:occurrence-move": Case(
+        lambda w: f"/api/v1/occurrences/{w.occurrence.pk}/move", API_ORGANISER, method="post", data=_move_payload
+    ),
+    "api:occurrence-cancel": Case(
+        lambda w: f"/api/v1/occurrences/{w.occurrence.pk}/cancel", API_ORGANISER, method="post", data=lambda w: {}
+    ),
     "api:event-registrations": Case(
         lambda w: f"/api/v1/events/{w.event.pk}/registrations",
         expect(API_PUBLIC, anonymous=201, outsider=201, member=201, coordinator=201),

@@ -84,3 +84,28 @@ def test_one_person_per_office_hour_slot():
     assert sum(isinstance(r, services.SlotTaken) for r in results) == 7
     assert Slot.objects.get(pk=slot.pk).taken_by_id == winners[0]
     assert Occurrence.objects.count() == 0
+
+
+def test_raising_capacity_while_others_raise_it_and_register_promotes_each_person_once():
+    from core.models import AuditEntry
+    from spaces.models import RoleAssignment
+
+    space = f.SpaceFactory()
+    coordinator = f.MemberFactory()
+    f.RoleAssignmentFactory(space=space, member=coordinator, role=RoleAssignment.Role.COORDINATOR)
+    occurrence = pf.occurrence_with_places(space, capacity=2)
+    for i in range(6):
+        services.register(occurrence, name=f"P{i}", email=f"p{i}@example.net")
+
+    def work(i):
+        if i < 3:
+            return len(services.change_capacity(occurrence.event, by=coordinator, capacity=4))
+        return services.register(occurrence, name=f"N{i}", email=f"n{i}@example.net").status
+
+    results = _in_threads(5, work)
+
+    assert sum(r for r in results[:3]) == 2, results
+    occurrence.refresh_from_db()
+    assert (occurrence.capacity, occurrence.confirmed_count) == (4, 4)
+    assert Registration.objects.filter(status="confirmed").count() == 4
+    assert AuditEntry.objects.filter(action="programme.promoted").count() == 2
