@@ -6,6 +6,7 @@ every write goes through programme.services.
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.validators import validate_image_file_extension
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q
@@ -216,6 +217,13 @@ class RegistrationResponseSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=["confirmed", "waitlisted"])
     occurrence = serializers.IntegerField()
     message = serializers.CharField()
+    network_charge = serializers.DecimalField(
+        max_digits=8,
+        decimal_places=2,
+        allow_null=True,
+        help_text="For a member of the network at another space's member event: the day price to pay at the space "
+        '("0.00": a free day). Null for everyone else.',
+    )
 
 
 class ProjectImageSerializer(serializers.Serializer):
@@ -554,6 +562,10 @@ class EventRegistrationView(APIView):
         responses={
             201: RegistrationResponseSerializer,
             200: RegistrationResponseSerializer,
+            403: OpenApiResponse(
+                description="A member of the network whom the space's network rules refuse (member events not open "
+                'to the network, free days used up and no day price): {"code": "network_refused", "message": …}.'
+            ),
             429: OpenApiResponse(
                 description="Too many registrations from this client or for this email address: "
                 '{"code": "rate_limited", "message": …}; retry after the Retry-After header\'s seconds.'
@@ -581,14 +593,19 @@ class EventRegistrationView(APIView):
             occurrence = dates.first()
             if occurrence is None:
                 raise serializers.ValidationError({"non_field_errors": ["This event has no dates to come."]})
-        registration = services.register(occurrence, name=data["name"], email=data["email"])
+        try:
+            registration = services.register(occurrence, name=data["name"], email=data["email"], by=request.user)
+        except DjangoPermissionDenied as error:  # the space's network rules refuse this member of the network
+            raise exceptions.PermissionDenied(str(error), code="network_refused") from None
         confirmed = registration.status == "confirmed"
+        admission = registration.admission
         body = {
             "status": registration.status,
             "occurrence": occurrence.pk,
             "message": "You are registered; we sent you an email."
             if confirmed
             else "The event is full: you are on the waitlist and move up automatically when someone cancels.",
+            "network_charge": f"{admission.charge:.2f}" if admission is not None else None,
         }
         return Response(body, status=status.HTTP_201_CREATED if confirmed else status.HTTP_200_OK)
 

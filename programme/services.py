@@ -17,6 +17,8 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from core import audit, emails
+from network import services as network_services
+from network.models import Privilege
 from spaces import rules as space_rules
 from spaces.models import Resource, Space
 
@@ -242,14 +244,44 @@ def _lock(occurrence: Occurrence) -> Occurrence:
     return Occurrence.objects.select_for_update().select_related("event", "space").get(pk=occurrence.pk)
 
 
+def _admit_network_guest(occ: Occurrence, by):
+    """Apply the host's "events" rule to a member of its network (not of the space) who registers.
+
+    Member events: only when the rule lets members of the network in; the day (the occurrence's local date at the
+    host) is admitted by network.services.admit, which counts it once per day and says its charge. Network events:
+    refused only when the space saved a rule that keeps members of the network out. Returns the Admission (None
+    when no network rule applies); raises PermissionDenied with the reason when refused.
+    """
+    event, space = occ.event, occ.space
+    if event.audience == Event.Audience.PUBLIC or not rules.is_network_guest(by, space):
+        return None
+    rule = rules.events_rule(space)
+    if event.audience == Event.Audience.NETWORK:
+        if rule is not None and not rule.local:
+            raise PermissionDenied(
+                _("%(space)s does not let members of the network register for its events.") % {"space": space.name}
+            )
+        return None
+    if rule is None or not rule.local:
+        raise PermissionDenied(network_services.not_allowed_reason(space, Privilege.EVENTS, federated=False))
+    day = timezone.localtime(occ.start, space.tz).date()
+    admission = network_services.admit(space, Privilege.EVENTS, on_date=day, member=by, rule=rule)
+    if not admission.allowed:
+        raise PermissionDenied(admission.reason)
+    return admission
+
+
 @transaction.atomic
-def register(occurrence: Occurrence, *, name: str, email: str, language: str | None = None) -> Registration:
+def register(occurrence: Occurrence, *, name: str, email: str, language: str | None = None, by=None) -> Registration:
     """Register a visitor (no account needed) for one date: a place while there is one, else the waitlist.
 
     The date's row is locked, so that registrations never exceed its capacity. Registering again with the same
     email gives back the existing registration (and sends its link again). ``registration.created`` says
-    whether it is new. Side effects: an email with the secret link to cancel or remove one's data; an audit
-    entry (without the email address).
+    whether it is new. ``by``: the signed-in person registering, if any; when they are a member of the space's
+    network but not of the space, the space's "events" network rule applies (see ``_admit_network_guest``) and
+    ``registration.admission`` holds the host's answer (its ``charge``: the day price to pay at the space), else
+    None. Side effects: an email with the secret link to cancel or remove one's data; an audit entry (without the
+    email address); for a network guest at a member event, a network visit counted at the host (once per day).
     """
     occ = _lock(occurrence)
     email = (email or "").strip().lower()
@@ -267,10 +299,12 @@ def register(occurrence: Occurrence, *, name: str, email: str, language: str | N
         raise ValidationError(_("This event needs no registration: just come."))
     if occ.end <= timezone.now():
         raise ValidationError(_("This event is over."))
+    admission = _admit_network_guest(occ, by)
     existing = occ.registrations.filter(email=email, status__in=Registration.ACTIVE).first()
     if existing is not None:
         existing.occurrence = occ
         existing.created = False
+        existing.admission = admission
         _email(existing, "registered")
         return existing
     if occ.confirmed_count < occ.capacity:
@@ -284,12 +318,11 @@ def register(occurrence: Occurrence, *, name: str, email: str, language: str | N
         language = settings.LANGUAGE_CODE
     registration = Registration.objects.create(occurrence=occ, name=name, email=email, language=language, status=status)
     registration.created = True
-    audit.record(
-        registration,
-        "programme.registered",
-        space=occ.space,
-        after={"occurrence": occ.pk, "status": status},
-    )
+    registration.admission = admission
+    after = {"occurrence": occ.pk, "status": status}
+    if admission is not None:
+        after["network_charge"] = str(admission.charge)
+    audit.record(registration, "programme.registered", space=occ.space, after=after)
     _email(registration, "registered")
     return registration
 

@@ -167,6 +167,15 @@ def space_programme(request, slug):
     )
 
 
+def _network_terms(request, event: Event, occurrences: list[Occurrence]) -> dict | None:
+    """For a member of the network at another space's member event: what each date means (``occ.network_terms``)."""
+    terms = rules.network_guest_terms(request.user, event, occurrences)
+    if terms is not None:
+        for occ in occurrences:
+            occ.network_terms = terms["dates"].get(occ.pk)
+    return terms
+
+
 def event_detail(request, pk):
     event = _visible_event(request, pk)
     occurrences = list(
@@ -175,6 +184,7 @@ def event_detail(request, pk):
     if not occurrences:
         occurrences = list(event.occurrences.order_by("-start")[:1])
     json_ld = event_json_ld(event, occurrences[0], request) if occurrences else ""
+    network_terms = _network_terms(request, event, occurrences)
     return render(
         request,
         "programme/event_detail.html",
@@ -185,8 +195,15 @@ def event_detail(request, pk):
             "form": RegistrationForm(),
             "json_ld": json_ld,
             "is_organiser": rules.is_organiser(request.user, event),
+            "network_terms": network_terms,
         },
     )
+
+
+def _network_currency(space: Space) -> str:
+    from costs.services import settings_for
+
+    return settings_for(space).currency
 
 
 @require_POST
@@ -198,10 +215,13 @@ def register(request, pk):
     if form.is_valid():
         try:
             ratelimit.check_registration(request, form.cleaned_data["email"])
-            registration = services.register(occurrence, **form.cleaned_data)
+            registration = services.register(occurrence, **form.cleaned_data, by=request.user)
         except ratelimit.RateLimited as exc:
             form.add_error(None, exc.message)
             status = 429
+        except PermissionDenied as exc:  # the space's network rules refuse this member of the network
+            form.add_error(None, str(exc))
+            status = 403
         except ValidationError as exc:
             for field, errors in exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]:
                 for error in errors:
@@ -210,9 +230,17 @@ def register(request, pk):
             return render(
                 request,
                 "programme/registered.html",
-                {"event": event, "occurrence": occurrence, "space": event.space, "registration": registration},
+                {
+                    "event": event,
+                    "occurrence": occurrence,
+                    "space": event.space,
+                    "registration": registration,
+                    "admission": registration.admission,
+                    "currency": _network_currency(event.space) if registration.admission else "",
+                },
             )
     occurrences = list(event.occurrences.filter(end__gt=timezone.now()).order_by("start")[:60])
+    network_terms = _network_terms(request, event, occurrences)
     return render(
         request,
         "programme/event_detail.html",
@@ -224,6 +252,7 @@ def register(request, pk):
             "form_occurrence": occurrence.pk,
             "json_ld": "",
             "is_organiser": rules.is_organiser(request.user, event),
+            "network_terms": network_terms,
         },
         status=status,
     )
