@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -69,6 +70,12 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
+    elif isinstance(exc, OverflowError):
+        # An id beyond 64 bits (SQLite cannot even compare it) or a date near year 1 or 9999 that a time zone
+        # pushes out of range: the request's fault, not the server's.
+        exc = exceptions.ValidationError(
+            {"non_field_errors": [_("A number or a date in the request is out of range.")]}
+        )
 
     response = drf_exception_handler(exc, context)
     if response is None:

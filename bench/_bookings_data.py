@@ -9,6 +9,7 @@ written with COPY, with the exclusion constraint and every index in place; on SQ
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import socket
@@ -226,15 +227,122 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-class Gunicorn:
-    """``with Gunicorn(workers=…) as base_url:`` serves plek on loopback with the current DATABASE_URL."""
+def default_workers() -> int:
+    """Gunicorn's advice for sync workers: 2 x cores + 1."""
+    return 2 * (os.cpu_count() or 1) + 1
 
-    def __init__(self, workers: int = 4, threads: int = 1):
-        self.workers, self.threads = workers, threads
+
+def _proc_cpu(pid: int) -> float:
+    """CPU seconds (user + system) a process has used, from /proc (0 when it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_of(pid: int) -> float:
+    """CPU seconds a process (e.g. a PostgreSQL backend) has used so far."""
+    return _proc_cpu(pid)
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        with contextlib.suppress(OSError):
+            out += [int(c) for c in (task / "children").read_text().split()]
+    return out
+
+
+def _backend_pids(database: str) -> list[int]:
+    """PostgreSQL's backends connected to ``database`` (their title names it), not other people's databases."""
+    pids = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        with contextlib.suppress(OSError):
+            title = cmdline.read_bytes().decode(errors="replace")
+            if title.startswith("postgres:") and f" {database} " in title:
+                pids.append(int(cmdline.parent.name))
+    return pids
+
+
+def machine_busy() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine since boot, from /proc/stat."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    tick = os.sysconf("SC_CLK_TCK")
+    idle = values[3] + values[4]
+    return (sum(values) - idle) / tick, sum(values) / tick
+
+
+class CpuMeter:
+    """Who used the CPU during a run: the gunicorn workers, PostgreSQL's backends of the bench database, and the
+    whole machine.
+
+    ``start()`` then ``stop()``; ``report(out)`` prints one line per figure. The client's own CPU is added by the
+    caller (``client``, seconds). Reads /proc only: Linux.
+    """
+
+    def __init__(self, server_pid: int | None = None, database: str = ""):
+        self.server_pid = server_pid
+        self.database = database
+        self.client = 0.0
+        self.backends = None  # CPU of short-lived backends, reported by the caller (they are gone at stop())
+
+    def _server_pids(self) -> list[int]:
+        return [self.server_pid, *_children(self.server_pid)] if self.server_pid else []
+
+    def _snapshot(self) -> dict:
+        return {
+            "server": {pid: _proc_cpu(pid) for pid in self._server_pids()},
+            "postgres": {pid: _proc_cpu(pid) for pid in _backend_pids(self.database)},
+            "machine": machine_busy(),
+            "at": time.perf_counter(),
+        }
+
+    def start(self) -> None:
+        self.before = self._snapshot()
+
+    def stop(self) -> None:
+        self.after = self._snapshot()
+
+    def _used(self, key: str) -> float:
+        before, after = self.before[key], self.after[key]
+        return sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
+
+    def report(self, name: str, out=print) -> None:
+        wall = self.after["at"] - self.before["at"]
+        cores = os.cpu_count() or 1
+        busy = self.after["machine"][0] - self.before["machine"][0]
+        out(f"{name} CPU: {cores} cores x {wall:.2f} s = {cores * wall:.2f} s; machine busy {busy:.2f} s")
+        if self.server_pid:
+            out(f"{name} CPU gunicorn: {self._used('server'):.2f} s")
+        database = self.backends if self.backends is not None else self._used("postgres")
+        out(f"{name} CPU postgresql (backends of {self.database}): {database:.2f} s")
+        out(f"{name} CPU client: {self.client:.2f} s")
+        others = busy - self._used("server") - database - self.client
+        out(f"{name} CPU everything else (other work on the machine): {max(others, 0):.2f} s")
+
+
+class Gunicorn:
+    """``with Gunicorn(workers=…) as base_url:`` serves plek on loopback with the current DATABASE_URL.
+
+    Production-like: DEBUG off, persistent database connections (CONN_MAX_AGE=600), sync workers by default
+    (``threads`` > 1 makes them gthread workers, which also keep client connections alive).
+    """
+
+    last_pid: int | None = None
+
+    def __init__(self, workers: int | None = None, threads: int = 1):
+        self.workers, self.threads = workers or default_workers(), threads
         self.port = free_port()
 
     def __enter__(self) -> str:
-        env = {**os.environ, "DEBUG": "0", "CONN_MAX_AGE": "600", "PLEK_NO_RATE_LIMITS": "1"}
+        env = {
+            **os.environ,
+            "DEBUG": "0",
+            "CONN_MAX_AGE": "600",
+            "PLEK_NO_RATE_LIMITS": "1",
+            "PYTHONWARNINGS": "ignore:No directory at",  # whitenoise: no collected static files (not needed)
+        }
         cmd = [
             str(ROOT / ".venv/bin/gunicorn"),
             "plek.wsgi",
@@ -250,15 +358,18 @@ class Gunicorn:
             "256",
         ]
         self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=sys.stderr)
+        Gunicorn.last_pid = self.proc.pid
         url = f"http://127.0.0.1:{self.port}"
         import requests
 
-        for _ in range(200):
+        deadline = time.monotonic() + 120  # a busy machine can take long to load the workers
+        while time.monotonic() < deadline:
             try:
-                requests.get(url + "/api/v1/bookings?page_size=1", timeout=2)
+                requests.get(url + "/api/v1/bookings?page_size=1", timeout=30)
                 return url
-            except requests.ConnectionError:
-                time.sleep(0.1)
+            except requests.RequestException:
+                time.sleep(0.2)
+        self.__exit__()
         raise RuntimeError("gunicorn did not start")
 
     def __exit__(self, *exc):

@@ -6,17 +6,22 @@ Each client books the resources of its own space, one after another in free slot
 201 (the race for one slot is tested in tests/bookings_api/test_concurrency.py). Needs PostgreSQL.
 
 BENCH_SIZE=full: the dataset of bookings_generate.py (1,000,000 bookings), 250 bookings per client.
-BENCH_SIZE=small: a small dataset, 25 per client. BENCH_WORKERS (gunicorn workers, default 4),
-BENCH_THREADS (threads per worker, default 1), BENCH_CLIENTS (default 16), BENCH_REQUESTS (per client).
+BENCH_SIZE=small: a small dataset, 25 per client. BENCH_THREADS (threads per gunicorn worker, default 8: gthread
+workers; 1: sync workers), BENCH_WORKERS (default: one per core for gthread, 2 x cores + 1 for sync),
+BENCH_CLIENTS (default 16 client processes),
+BENCH_REQUESTS (per client). Also prints where the CPU went (gunicorn, PostgreSQL, the clients, the rest of the
+machine), since client, server and database share the same cores.
 Promise: at least 500 bookings/s with p99 under 50 ms at 16 clients.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/plek_bench_bookings BENCH_SIZE=full \
         .venv/bin/python bench/bookings_http.py
 """
 
+import http.client
+import json
+import multiprocessing
 import os
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -30,7 +35,6 @@ django.setup()
 import datetime as dt  # noqa: E402
 
 import psycopg  # noqa: E402
-import requests  # noqa: E402
 from django.db import connection  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -39,56 +43,81 @@ import _bookings_data as data  # noqa: E402
 FULL = os.environ.get("BENCH_SIZE", "small") == "full"
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", 16))
 PER_CLIENT = int(os.environ.get("BENCH_REQUESTS", 250 if FULL else 25))
-WORKERS = int(os.environ.get("BENCH_WORKERS", 4))
-THREADS = int(os.environ.get("BENCH_THREADS", 1))
+# gthread workers, one process per core, 8 threads each: measured faster here than 2 x cores + 1 sync workers (see
+# bench/README.md): kept-alive connections, and threads overlap the database round trips.
+THREADS = int(os.environ.get("BENCH_THREADS", 8))
+WORKERS = int(os.environ.get("BENCH_WORKERS", 0)) or (os.cpu_count() or 1 if THREADS > 1 else data.default_workers())
+WARM_UP = 5  # bookings per client before the measured run
 RATE_BOUND, P99_BOUND_MS = 500.0, 50.0
 
 
-def run_clients(work) -> tuple[float, list[float], list[int]]:
-    """Run ``work(client_index, record)`` in CLIENTS threads started together; returns wall time, latencies."""
-    latencies: list[float] = []
-    statuses: list[int] = []
-    lock = threading.Lock()
-    barrier = threading.Barrier(CLIENTS + 1)
+def run_clients(work) -> tuple[float, list[float], list[int], float, float]:
+    """Run ``work(client_index) -> (latencies, statuses, database CPU)`` in CLIENTS processes started together.
 
-    def record(seconds: float, status: int) -> None:
-        with lock:
-            latencies.append(seconds)
-            statuses.append(status)
+    Processes, not threads: one Python process driving 16 clients would add its own GIL queue to every latency.
+    Returns the wall time, every latency and status, the CPU seconds the clients used, and the database CPU the
+    clients reported (their own short-lived connections).
+    """
+    context = multiprocessing.get_context("fork")
+    barrier = context.Barrier(CLIENTS + 1)
+    results = context.Queue()
 
     def body(i):
         barrier.wait()
-        work(i, record)
+        cpu = time.process_time()
+        latencies, statuses, database = work(i)
+        results.put((latencies, statuses, database, time.perf_counter(), time.process_time() - cpu))
 
-    threads = [threading.Thread(target=body, args=(i,)) for i in range(CLIENTS)]
-    for t in threads:
-        t.start()
+    processes = [context.Process(target=body, args=(i,)) for i in range(CLIENTS)]
+    for p in processes:
+        p.start()
     barrier.wait()
     t0 = time.perf_counter()
-    for t in threads:
-        t.join()
-    return time.perf_counter() - t0, latencies, statuses
+    latencies: list[float] = []
+    statuses: list[int] = []
+    ends, cpu, database_cpu = [], 0.0, 0.0
+    for _ in processes:
+        lat, st, database, end, used = results.get()
+        latencies += lat
+        statuses += st
+        database_cpu += database
+        ends.append(end)
+        cpu += used
+    for p in processes:
+        p.join()
+    return max(ends) - t0, latencies, statuses, cpu, database_cpu
 
 
-def http_bench(base_url: str, clients, start_at: dt.datetime):
-    def work(i, record):
+def http_bench(port: int, clients, start_at: dt.datetime, count: int):
+    """Each client books the resources of its own space over one HTTP connection (http.client: kept alive when
+    the server allows it, reopened when it closes it, as sync workers do after each response)."""
+
+    def work(i):
         token, practice, resources = clients[i]
-        session = requests.Session()
-        session.headers["Authorization"] = f"Bearer {token}"
-        for n in range(PER_CLIENT):
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        latencies, statuses = [], []
+        for n in range(count):
             start = start_at + dt.timedelta(hours=3 * (n // len(resources)))
-            payload = {
-                "resource": resources[n % len(resources)],
-                "practice": practice,
-                "start": start.isoformat(),
-                "end": (start + dt.timedelta(hours=2)).isoformat(),
-                "title": "Bench",
-            }
+            payload = json.dumps(
+                {
+                    "resource": resources[n % len(resources)],
+                    "practice": practice,
+                    "start": start.isoformat(),
+                    "end": (start + dt.timedelta(hours=2)).isoformat(),
+                    "title": "Bench",
+                }
+            )
             t0 = time.perf_counter()
-            response = session.post(base_url + "/api/v1/bookings", json=payload, timeout=30)
-            record(time.perf_counter() - t0, response.status_code)
-            if response.status_code != 201 and n == 0 and i == 0:
-                print(f"first refusal: {response.status_code} {response.text[:300]}")
+            conn.request("POST", "/api/v1/bookings", payload, headers)
+            response = conn.getresponse()
+            body = response.read()
+            latencies.append(time.perf_counter() - t0)
+            statuses.append(response.status)
+            if response.status != 201 and n == 0 and i == 0:
+                print(f"first refusal: {response.status} {body[:300]!r}")
+        conn.close()
+        return latencies, statuses, 0.0
 
     return run_clients(work)
 
@@ -100,9 +129,11 @@ def raw_bench(clients, start_at: dt.datetime):
     dsn.pop("context", None)
     dsn.pop("prepare_threshold", None)
 
-    def work(i, record):
+    def work(i):
         _token, practice, resources = clients[i]
+        latencies, statuses = [], []
         with psycopg.connect(**dsn, autocommit=True) as conn:
+            backend = conn.execute("SELECT pg_backend_pid()").fetchone()[0]
             for n in range(PER_CLIENT):
                 start = start_at + dt.timedelta(hours=3 * (n // len(resources)))
                 end = start + dt.timedelta(hours=2)
@@ -113,7 +144,11 @@ def raw_bench(clients, start_at: dt.datetime):
                     "VALUES (%s, %s, 'Raw', %s, %s, %s, %s, 'confirmed', 'booking', false, '', '', '', now())",
                     [resources[n % len(resources)], practice, start, end, start, end],
                 )
-                record(time.perf_counter() - t0, 201)
+                latencies.append(time.perf_counter() - t0)
+                statuses.append(201)
+            # This connection's backend ends with it: read its CPU now (same machine).
+            backend_cpu = data.cpu_of(backend)
+        return latencies, statuses, backend_cpu
 
     return run_clients(work)
 
@@ -144,18 +179,30 @@ def main() -> int:
     # Far beyond the dataset and beyond earlier runs: every run books its own fresh week.
     latest = Booking.objects.order_by("-end").values_list("end", flat=True).first()
     start_at = (latest + dt.timedelta(days=2)).replace(minute=0, second=0, microsecond=0)
-    print(f"clients: {CLIENTS}, requests per client: {PER_CLIENT}, gunicorn: {WORKERS} workers x {THREADS} threads")
+    print(f"clients: {CLIENTS} processes, requests per client: {PER_CLIENT}")
+    print(f"gunicorn: {WORKERS} {'gthread' if THREADS > 1 else 'sync'} workers x {THREADS} threads")
+    print(f"load average before: {os.getloadavg()[0]:.2f}")
+    connection.close()  # the clients are forked: none may share this connection
     with data.Gunicorn(workers=WORKERS, threads=THREADS) as url:
-        # Warm up: each worker loads the code and opens its database connection.
-        for token, _practice, _resources in clients[: WORKERS * 2]:
-            requests.get(url + "/api/v1/bookings?page_size=1", headers={"Authorization": f"Bearer {token}"})
-        wall, latencies, statuses = http_bench(url, clients, start_at)
-    connection.close()
+        port = int(url.rsplit(":", 1)[1])
+        # Warm up, not measured: every worker loads the code, opens its database connection and books once or
+        # twice (templates, translations), at the same concurrency, in a week of its own.
+        http_bench(port, clients, start_at + dt.timedelta(days=120), WARM_UP)
+        meter = data.CpuMeter(server_pid=data.Gunicorn.last_pid, database=connection.settings_dict["NAME"])
+        meter.start()
+        wall, latencies, statuses, meter.client, _ = http_bench(port, clients, start_at, PER_CLIENT)
+        meter.stop()
     api_rate = report("http", wall, latencies, statuses)
+    meter.report("http")
     p99 = data.percentile(latencies, 99) * 1000
     raw_start = start_at + dt.timedelta(days=60)
-    wall, raw_latencies, raw_statuses = raw_bench(clients, raw_start)
+    meter = data.CpuMeter(database=connection.settings_dict["NAME"])
+    meter.start()
+    wall, raw_latencies, raw_statuses, meter.client, meter.backends = raw_bench(clients, raw_start)
+    meter.stop()
     raw_rate = report("raw sql", wall, raw_latencies, raw_statuses)
+    meter.report("raw sql")
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
     print(f"http / raw sql: {api_rate / raw_rate:.2f}")
     t0 = time.perf_counter()
     found = data.overlaps()

@@ -73,6 +73,7 @@ def main() -> int:
     in_week = Booking.objects.filter(resource__space=space, start__lt=low + dt.timedelta(days=7), end__gt=low).count()
     print(f"resources: {space.resources.count()}; bookings in the week shown: {in_week}")
     week = f"/en/spaces/{space.slug}/bookings/?date={day}"
+    print(f"load average before: {os.getloadavg()[0]:.2f}")
     failed = False
     for label, url in (("week view", week), ("day view", f"/en/spaces/{space.slug}/bookings/day/?date={day}")):
         p50, p95, count, size = measure(client, url)
@@ -88,6 +89,7 @@ def main() -> int:
     *_, empty_count, _size = measure(client, empty)
     *_, full_count, _size = measure(client, week)
     print(f"week view queries, empty week vs this week: {empty_count} vs {full_count}")
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
     if empty_count != full_count:
         print("MISSED: the query count grows with the number of bookings")
         failed = True

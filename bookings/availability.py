@@ -1,8 +1,9 @@
 """Find a place: which resources are free in a window, and their free slots. Used by the API and the UI.
 
-A fixed number of queries per chunk of candidate resources (resources, bookings, closures, policies, opening
-hours), whatever the number of bookings: the busy periods are fetched for the window only and subtracted in
-Python.
+A fixed number of queries per chunk of candidate resources (resources; bookings and closures in one query;
+policies and their groups; opening hours when a policy needs them), whatever the number of bookings: the busy
+periods are fetched for the window only (through the exclusion constraint's GiST index on PostgreSQL) and
+subtracted in Python.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import CharField, Q, Value
 
 from spaces import rules as space_rules
 from spaces.models import Closure, OpeningHours, Resource
@@ -19,6 +20,26 @@ from spaces.models import Closure, OpeningHours, Resource
 from .models import Booking, BookingPolicy, ResourceGroup
 
 CHUNK = 200
+# What the results show (API, "Find a place", booking links): the rest of the rows is not read.
+RESOURCE_FIELDS = (
+    "id",
+    "space_id",
+    "name",
+    "kind",
+    "capacity",
+    "features",
+    "hearing_loop",
+    "step_free",
+    "wheelchair_accessible",
+    "visibility",
+    "space__id",
+    "space__name",
+    "space__slug",
+    "space__city",
+    "space__country",
+    "space__time_zone",
+    "space__network_id",
+)
 
 
 @dataclass
@@ -99,10 +120,11 @@ def _policies(resources: list[Resource]) -> dict[int, BookingPolicy]:
     own = {p.resource_id: p for p in policies if p.resource_id}
     by_group = {p.group_id: p for p in policies if p.group_id}
     default = {p.space_id: p for p in policies if not p.resource_id and not p.group_id}
+    permissive = BookingPolicy.permissive()  # read only here: one instance for every resource without rules
     result = {}
     for r in resources:
         grouped = next((by_group[g] for g in sorted(groups.get(r.pk, [])) if g in by_group), None)
-        result[r.pk] = own.get(r.pk) or grouped or default.get(r.space_id) or BookingPolicy.permissive()
+        result[r.pk] = own.get(r.pk) or grouped or default.get(r.space_id) or permissive
     return result
 
 
@@ -135,19 +157,23 @@ def find_free(
         qs = qs.filter(features__contains=[feature]) if _json_contains_supported() else qs
     if accessible:
         qs = qs.filter(step_free=True, wheelchair_accessible=True)
-    qs = qs.order_by("space__name", "name", "id")
+    qs = qs.only(*RESOURCE_FIELDS).order_by("space__name", "name", "id")
     results: list[FreeResource] = []
     offset = 0
+    # The first chunk is sized on the limit (most windows leave most resources free); then CHUNK at a time.
+    size = min(CHUNK, max(2 * limit, 20))
     while len(results) < limit:
-        chunk = list(qs[offset : offset + CHUNK])
+        chunk = list(qs[offset : offset + size])
         if not chunk:
             break
-        offset += CHUNK
+        offset += size
+        complete = len(chunk) == size
         if features and not _json_contains_supported():
             chunk = [r for r in chunk if set(features) <= set(r.features or [])]
         results.extend(_free_in_chunk(chunk, start, end, duration))
-        if len(chunk) < CHUNK:
+        if not complete:
             break
+        size = CHUNK
     return results[:limit]
 
 
@@ -157,31 +183,48 @@ def _json_contains_supported() -> bool:
     return connection.vendor == "postgresql"
 
 
+def _busy(resources: list[Resource], start, end):
+    """Busy periods in [start, end), in one query: the resources' holding bookings (blocked periods, found through
+    the exclusion constraint's index on PostgreSQL) and the closures of their spaces (a UNION).
+
+    Returns ({resource id: [(start, end)]}, {space id: [(start, end)]} for closures of a whole space).
+    """
+    ids = [r.pk for r in resources]
+    space_ids = {r.space_id for r in resources}
+    text = CharField()
+    bookings = (
+        Booking.objects.blocking(start, end)
+        .filter(resource_id__in=ids)
+        .order_by()
+        .values_list(Value("b", output_field=text), "resource_id", "resource_id", "blocked_start", "blocked_end")
+    )
+    closures = (
+        Closure.objects.filter(space_id__in=space_ids, start__lt=end, end__gt=start)
+        .order_by()
+        .values_list(Value("c", output_field=text), "space_id", "resource_id", "start", "end")
+    )
+    busy: dict[int, list] = defaultdict(list)
+    space_closures: dict[int, list] = defaultdict(list)
+    for kind, space_or_resource, resource_id, b_start, b_end in bookings.union(closures, all=True):
+        if kind == "b" or resource_id is not None:
+            busy[resource_id].append((b_start, b_end))
+        else:
+            space_closures[space_or_resource].append((b_start, b_end))
+    return busy, space_closures
+
+
 def _free_in_chunk(resources: list[Resource], start, end, duration) -> list[FreeResource]:
     if not resources:
         return []
-    ids = [r.pk for r in resources]
     space_ids = {r.space_id for r in resources}
-    busy: dict[int, list] = defaultdict(list)
-    for resource_id, b_start, b_end in (
-        Booking.objects.blocking(start, end)
-        .filter(resource_id__in=ids)
-        .values_list("resource_id", "blocked_start", "blocked_end")
-    ):
-        busy[resource_id].append((b_start, b_end))
-    space_closures: dict[int, list] = defaultdict(list)
-    for space_id, resource_id, c_start, c_end in Closure.objects.filter(
-        space_id__in=space_ids, start__lt=end, end__gt=start
-    ).values_list("space_id", "resource_id", "start", "end"):
-        if resource_id is None:
-            space_closures[space_id].append((c_start, c_end))
-        else:
-            busy[resource_id].append((c_start, c_end))
+    busy, space_closures = _busy(resources, start, end)
     policies = _policies(resources)
     hours: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))
     if any(p.respect_opening_hours for p in policies.values()):
-        for space_id, weekday, opens, closes in OpeningHours.objects.filter(space_id__in=space_ids).values_list(
-            "space_id", "weekday", "opens", "closes"
+        for space_id, weekday, opens, closes in (
+            OpeningHours.objects.filter(space_id__in=space_ids)
+            .order_by()
+            .values_list("space_id", "weekday", "opens", "closes")
         ):
             hours[space_id][weekday].append((opens, closes))
     out = []

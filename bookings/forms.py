@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 from dateutil import rrule as du_rrule
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -320,7 +321,11 @@ class FindForm(forms.Form):
         required=False,
         empty_label=_("All spaces"),
     )
-    date = forms.DateField(label=_("Day"), widget=DATE_WIDGET)
+    date = forms.DateField(
+        label=_("Day"),
+        widget=DATE_WIDGET,
+        validators=[MinValueValidator(dt.date(1900, 1, 1)), MaxValueValidator(dt.date(2999, 12, 31))],
+    )
     start = forms.TimeField(label=_("From"), widget=TIME_WIDGET, initial=dt.time(9, 0))
     end = forms.TimeField(label=_("Until"), widget=TIME_WIDGET, initial=dt.time(18, 0))
     duration = forms.IntegerField(label=_("For how long (minutes)"), min_value=15, max_value=24 * 60, initial=60)

@@ -7,6 +7,7 @@ import datetime as dt
 import zoneinfo
 from dataclasses import dataclass, field
 from html import escape
+from types import SimpleNamespace
 
 from django.urls import reverse
 from django.utils import timezone
@@ -25,9 +26,13 @@ DEFAULT_HOURS = (8, 22)
 def day_param(request, space: Space) -> dt.date:
     """The ``?date=YYYY-MM-DD`` of the request, else today in the space's time zone."""
     try:
-        return dt.date.fromisoformat(request.GET.get("date", ""))
+        day = dt.date.fromisoformat(request.GET.get("date", ""))
     except ValueError:
+        day = None
+    # Year 1 or 9999 has no midnight in every time zone (and is a typing error): today instead.
+    if day is None or not 1900 <= day.year <= 2999:
         return timezone.localdate(timezone=space.tz)
+    return day
 
 
 def form_initial(params) -> dict:
@@ -49,25 +54,32 @@ def local_midnight(day: dt.date, tz) -> dt.datetime:
 def _by_resource(space: Space, start, end, resource: Resource | None):
     """[(resource, bookings)] for the space's active resources (or one resource): bookings.queries, two queries.
 
-    Each booking gets what a calendar cell shows, computed once (a week of 100 resources can hold thousands):
-    ``cell_time`` ("10:00–12:00" in the space's time zone), ``cell_label``, ``cell_url`` and ``cell_item`` (its
-    escaped ``<li>``).
+    Each booking (a ``queries.CalendarBooking``) gets ``cell_item``, the escaped ``<li>`` a calendar cell shows
+    ("10:00–12:00 Title" in the space's time zone, linked to the booking), computed once: a week of 100
+    resources can hold thousands.
     """
     only = Resource.objects.filter(pk=resource.pk) if resource is not None else None
     rows = queries.bookings_by_resource(space, start, end, resources=only)
     tz = space.tz
     detail = reverse("bookings:detail", kwargs={"slug": space.slug, "pk": 0})[: -len("0/")]
-    booked = _("Booked")
+    booked = escape(_("Booked"))
     waiting = f' <span class="status">({escape(_("waiting for approval"))})</span>'
+    pending = Booking.Status.PENDING
+    labels: dict[tuple, str] = {}  # escaped once per distinct title and practice (many bookings share them)
     for _resource, bookings in rows:
         for b in bookings:
-            b.cell_time = f"{b.start.astimezone(tz):%H:%M}–{b.end.astimezone(tz):%H:%M}"
-            b.cell_label = b.title or (b.practice.name if b.practice_id else booked)
-            b.cell_url = f"{detail}{b.pk}/"
-            pending = b.status == Booking.Status.PENDING
+            b.local_start = s = b.start.astimezone(tz)
+            b.local_end = e = b.end.astimezone(tz)
+            key = (b.title, b.practice_name)
+            label = labels.get(key)
+            if label is None:
+                label = labels[key] = (
+                    escape(b.title) if b.title else escape(b.practice_name) if b.practice_name else booked
+                )
             b.cell_item = (
-                f'<li><a class="booking{" pending" if pending else ""}" href="{b.cell_url}">'
-                f"{b.cell_time} {escape(b.cell_label)}{waiting if pending else ''}</a></li>"
+                f'<li><a class="booking{" pending" if b.status == pending else ""}" href="{detail}{b.pk}/">'
+                f"{s.hour:02d}:{s.minute:02d}–{e.hour:02d}:{e.minute:02d} {label}"
+                f"{waiting if b.status == pending else ''}</a></li>"
             )
     return rows
 
@@ -104,10 +116,15 @@ class Row:
     resource: Resource
     cells: list = field(default_factory=list)
     html: str = ""  # the row's <td> cells
+    url: str = ""  # the week view of this resource (week grid)
 
 
 def week_grid(space: Space, day: dt.date, *, resource: Resource | None = None) -> dict:
-    """Resources as rows, the seven days of ``day``'s week as columns; each cell lists bookings and closures."""
+    """Resources as rows, the seven days of ``day``'s week as columns; each cell lists bookings and closures.
+
+    Each booking goes to the days it covers (its local dates), so the work grows with the bookings, not with
+    bookings × cells.
+    """
     tz = space.tz
     monday = day - dt.timedelta(days=day.weekday())
     days = [monday + dt.timedelta(days=i) for i in range(7)]
@@ -115,17 +132,34 @@ def week_grid(space: Space, day: dt.date, *, resource: Resource | None = None) -
     start, end = local_midnight(monday, tz), local_midnight(monday + dt.timedelta(days=7), tz)
     closures = _closures(space, start, end)
     bounds = [(local_midnight(d, tz), local_midnight(d + dt.timedelta(days=1), tz)) for d in days]
+    # Closures per day (whole space or one resource): few, checked per row below.
+    shut_by_day = [[c for c in closures if c.start < day_end and c.end > day_start] for day_start, day_end in bounds]
+    opens = ['<td class="today">' if the_day == today else "<td>" for the_day in days]
     html = Cells()
+    free = f"{html.free}</td>"
+    tiny = dt.timedelta(microseconds=1)
+    # Each row's link to the resource's week: reversed once, not per row.
+    week_of = reverse("bookings:resource-week", kwargs={"slug": space.slug, "resource_id": 0})[: -len("0/")]
     rows = []
     for res, own in _by_resource(space, start, end, resource):
+        per_day: list[list] = [[] for _ in days]
+        for b in own:
+            first = max(0, (b.local_start.date() - monday).days)
+            last = min(6, ((b.local_end - tiny).date() - monday).days)
+            if first == last:
+                per_day[first].append(b)
+                continue
+            for i in range(first, last + 1):
+                per_day[i].append(b)
         cells, tds = [], []
-        for the_day, (day_start, day_end) in zip(days, bounds, strict=True):
-            here = [b for b in own if b.start < day_end and b.end > day_start]
-            shut = [c for c in closures if c.start < day_end and c.end > day_start and c.resource_id in (None, res.pk)]
+        for i, the_day in enumerate(days):
+            here = per_day[i]
+            shut = [c for c in shut_by_day[i] if c.resource_id in (None, res.pk)] if shut_by_day[i] else []
             cells.append({"day": the_day, "bookings": here, "closures": shut})
-            css = ' class="today"' if the_day == today else ""
-            tds.append(f"<td{css}>{html.content(here, shut)}</td>")
-        rows.append(Row(res, cells, mark_safe("".join(tds))))  # noqa: S308  (escaped in Cells and _by_resource)
+            tds.append(opens[i] + (html.content(here, shut) + "</td>" if here or shut else free))
+        row = Row(res, cells, mark_safe("".join(tds)))  # noqa: S308  (escaped in Cells and _by_resource)
+        row.url = f"{week_of}{res.pk}/?date={monday:%Y-%m-%d}"
+        rows.append(row)
     return {
         "days": days,
         "rows": rows,
@@ -165,6 +199,9 @@ def day_grid(space: Space, day: dt.date, *, resource: Resource | None = None) ->
     closures = _closures(space, start, end)
     book_text = _("Book %(name)s at %(hour)s:00")
     book_path = reverse("bookings:new", kwargs={"slug": space.slug})
+    # Each hour's link differs between resources only by the resource: its query is built once per hour.
+    anyone = SimpleNamespace(pk=0)
+    tails = {hour: period_query(anyone, s, e, tz).removeprefix("resource=0") for hour, s, e in slots}
     html = Cells()
     rows = []
     for res, own in _by_resource(space, start, end, resource):
@@ -179,7 +216,7 @@ def day_grid(space: Space, day: dt.date, *, resource: Resource | None = None) ->
                 continue
             cell = {"key": key, "span": 1, "bookings": here, "closures": closed, "hour": hour}
             if not here and not closed:
-                cell["book_url"] = f"{book_path}?{period_query(res, slot_start, slot_end, tz)}"
+                cell["book_url"] = f"{book_path}?resource={res.pk}{tails[hour]}"
             cells.append(cell)
         tds = []
         for cell in cells:

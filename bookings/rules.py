@@ -48,8 +48,14 @@ def policy_scope_resource_ids(policy: BookingPolicy, resource: Resource) -> list
     return list(Resource.objects.filter(space_id=resource.space_id).values_list("id", flat=True))
 
 
-def practice_is_member(practice, space) -> bool:
-    return SpaceMembership.objects.active().filter(space=space, practice=practice).exists()
+def practice_is_member(practice, space, *, user=None) -> bool:
+    """Whether the practice holds an active membership of the space (from ``user``'s cached rules when it is one
+    of their practices, else one query)."""
+    space_id = space if isinstance(space, int) else space.pk
+    known = space_rules.practice_space_ids(user, practice.pk) if user is not None else None
+    if known is not None:
+        return space_id in known
+    return SpaceMembership.objects.active().filter(space_id=space_id, practice=practice).exists()
 
 
 def may_book(user, resource: Resource, practice=None, *, policy: BookingPolicy | None = None) -> str | None:
@@ -71,7 +77,7 @@ def may_book(user, resource: Resource, practice=None, *, policy: BookingPolicy |
         coordinator = space_rules.is_coordinator(user, space)
         if not coordinator and practice.pk not in space_rules.practice_ids(user):
             return _("You do not act for %(practice)s.") % {"practice": practice.name}
-        if practice_is_member(practice, space):
+        if practice_is_member(practice, space, user=user):
             if policy.allow_practices or coordinator:
                 return None
             if policy.allow_network:

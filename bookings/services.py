@@ -8,6 +8,12 @@ No overlap, ever: every insert takes a transaction-level lock on the resource (`
 PostgreSQL, so racing requests queue instead of deadlocking on the exclusion constraint; on SQLite the
 IMMEDIATE transaction serialises writers), then checks in Python, then inserts; on PostgreSQL the exclusion
 constraint is the last word. Pending bookings hold their slot like confirmed ones.
+
+Why keep the lock when the constraint alone refuses overlaps: with the bare constraint, racing inserts of
+overlapping recurring series lock each other's rows in different orders and deadlock (PostgreSQL breaks the
+tie after ``deadlock_timeout``, a p99 of seconds); the lock costs one round trip (≈0.1 ms) and makes the
+conflict check exact, so a 409 lists the right occurrences. A booking costs, in the transaction: the policy,
+the lock, one query for the bookings and closures around the slot, the insert, the audit row (no savepoint).
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import CharField, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,6 +41,8 @@ logger = logging.getLogger(__name__)
 
 # The first key of the two-key advisory lock: "bk" — keeps our locks apart from other apps' locks.
 LOCK_NAMESPACE = 0x626B
+# Marks the closures' rows in find_conflicts' UNION (never a booking status).
+CLOSED = "-closed-"
 
 
 class BookingConflict(Exception):
@@ -103,20 +112,38 @@ def _conflict(start, end, reason: str) -> dict:
 def find_conflicts(
     resource: Resource, periods: list[tuple[dt.datetime, dt.datetime]], policy: BookingPolicy, *, kind: str
 ) -> list[dict]:
-    """For each requested period, why it cannot be booked: taken (with buffers) or closed. Two queries."""
+    """For each requested period, why it cannot be booked: taken (with buffers) or closed.
+
+    One query: the holding bookings of the resource and the closures of the resource or its space around the
+    periods (a UNION), compared in Python.
+    """
     if not periods:
         return []
     before, after = policy.buffer_before, policy.buffer_after
     low = min(s for s, _e in periods) - before
     high = max(e for _s, e in periods) + after
-    taken = list(
+    text = CharField()
+    rows = (
         Booking.objects.blocking(low, high)
-        .filter(resource=resource)
-        .values_list("blocked_start", "blocked_end", "status")
+        .filter(resource_id=resource.pk)
+        .order_by()
+        .values_list("blocked_start", "blocked_end", "status", Value("", output_field=text))
     )
-    closures = []
     if policy.respect_closures and kind != Booking.Kind.MAINTENANCE:
-        closures = booking_rules.closures_hitting(resource, low, high)
+        closures = (
+            Closure.objects.filter(
+                Q(resource_id=resource.pk) | Q(resource__isnull=True),
+                space_id=resource.space_id,
+                start__lt=high,
+                end__gt=low,
+            )
+            .order_by()
+            .values_list("start", "end", Value(CLOSED, output_field=text), "reason")
+        )
+        rows = rows.union(closures, all=True)
+    taken, closed = [], []
+    for row in rows:
+        (closed if row[2] == CLOSED else taken).append(row)
     conflicts = []
     for start, end in periods:
         blocked_start, blocked_end = start - before, end + after
@@ -125,9 +152,9 @@ def find_conflicts(
             reason = _("already booked") if hit[2] == Booking.Status.CONFIRMED else _("requested by someone else")
             conflicts.append(_conflict(start, end, reason))
             continue
-        closure = next((c for c in closures if c.start < end and c.end > start), None)
+        closure = next((c for c in closed if c[0] < end and c[1] > start), None)
         if closure is not None:
-            conflicts.append(_conflict(start, end, closure.reason or _("closed")))
+            conflicts.append(_conflict(start, end, closure[3] or _("closed")))
     return conflicts
 
 
@@ -243,13 +270,14 @@ def create_booking(
         )
         for s, e in periods
     ]
+    # No savepoint of our own: when the exclusion constraint refuses the insert, BookingConflict leaves this
+    # function's atomic block, which rolls back (the transaction, or its savepoint when called inside another).
     try:
-        with transaction.atomic():
-            if len(rows) == 1:
-                rows[0].save(force_insert=True)
-                created = rows
-            else:
-                created = Booking.objects.bulk_create(rows)
+        if len(rows) == 1:
+            rows[0].save(force_insert=True)
+            created = rows
+        else:
+            created = Booking.objects.bulk_create(rows)
     except IntegrityError:
         # Only reachable when someone wrote without the lock: the exclusion constraint has the last word.
         raise BookingConflict([_conflict(s, e, _("already booked")) for s, e in periods]) from None

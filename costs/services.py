@@ -88,6 +88,11 @@ def open_period(
     Side effects: one audit entry. Refuses a period that overlaps another of the space.
     """
     _require_manager(by, space)
+    # Years like 1 or 9999 are typing errors, and the space's time zone cannot even express their first or last day.
+    if not 1900 <= start.year <= 2999:
+        raise ValidationError({"start": _("Give a date between the years 1900 and 2999.")})
+    if end is not None and not 1900 <= end.year <= 2999:
+        raise ValidationError({"end": _("Give a date between the years 1900 and 2999.")})
     if kind != CostPeriod.Kind.CUSTOM:
         start, end = bounds_for(kind, start)
     if end is None:

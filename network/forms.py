@@ -42,4 +42,4 @@ class YearForm(forms.Form):
 
 
 class MonthForm(forms.Form):
-    month = forms.RegexField(label=_("Month"), regex=r"^\d{4}-\d{2}$", help_text=_("As YYYY-MM."))
+    month = forms.RegexField(label=_("Month"), regex=r"^(19|2\d)\d{2}-(0[1-9]|1[0-2])$", help_text=_("As YYYY-MM."))

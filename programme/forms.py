@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import zoneinfo
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from dateutil.rrule import rrulestr
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -173,7 +174,12 @@ class MessageForm(forms.Form):
 
 
 class AgendaFilterForm(forms.Form):
-    date = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[MinValueValidator(date(1900, 1, 1)), MaxValueValidator(date(2999, 12, 31))],
+    )
     city = forms.CharField(label=_("City"), required=False, max_length=100)
     country = forms.CharField(label=_("Country (two letters)"), required=False, max_length=2)
     category = forms.ChoiceField(label=_("Category"), required=False)

@@ -22,7 +22,7 @@ TIME_ZONE_CHOICES = [
 def validate_time_zone(value: str) -> None:
     try:
         zoneinfo.ZoneInfo(value)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "Europe" (a folder), a name too long
         raise ValidationError(_("“%(value)s” is not a known time zone."), params={"value": value}) from None
 
 

@@ -55,7 +55,7 @@ def test_queue_query_count_does_not_grow(coordinator_client, space, member, prac
         )
 
     pending(3)
-    with django_assert_num_queries(6) as one:
+    with django_assert_num_queries(5) as one:
         coordinator_client.get(base(space) + "pending/")
     pending(4)
     pending(5)

@@ -98,7 +98,7 @@ def test_me_query_count(api, network, count, django_assert_num_queries):
         f.RoleAssignmentFactory(space=space, member=person, role="host")
     client = api(person)
 
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         response = client.get("/api/v1/me")
 
     assert len(response.json()["spaces"]) == count

@@ -55,7 +55,7 @@ def test_dashboard_query_count(client_for, network, count, django_assert_num_que
     monkeypatch.setattr(navigation, "MAIN_LINKS", {})
     client = client_for(_dashboard_world(network, count))
 
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         response = client.get("/en/me/")
 
     assert len(response.context["rows"]) == count

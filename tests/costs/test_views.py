@@ -214,7 +214,7 @@ def test_period_list_queries_do_not_grow(n, client_for, member, space, django_as
     client = client_for(member)
     client.get(url(space))  # warm the session
 
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(7):
         client.get(url(space))
 
 
@@ -229,7 +229,7 @@ def test_balances_queries_do_not_grow(n, client_for, treasurer, space, django_as
     client = client_for(treasurer)
     client.get(url(space, "balances/"))
 
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         client.get(url(space, "balances/"))
 
 
@@ -245,5 +245,5 @@ def test_period_detail_queries_do_not_grow_with_items_and_practices(
     client = client_for(treasurer)
     client.get(url(space, f"{period.pk}/"))
 
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(14):
         client.get(url(space, f"{period.pk}/"))

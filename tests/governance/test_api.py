@@ -218,7 +218,7 @@ def test_incident_resource_of_another_space_is_a_400(space, other_space, member,
     assert (response.status_code, list(response.json()["fields"])) == (400, ["resource"])
 
 
-LIST_QUERIES = {"proposals": 8, "decisions": 8, "agreements": 8, "tasks": 8, "incidents": 8}
+LIST_QUERIES = {"proposals": 6, "decisions": 6, "agreements": 6, "tasks": 6, "incidents": 6}
 
 
 def _make(kind, space, n):

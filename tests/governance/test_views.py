@@ -198,7 +198,7 @@ def test_decision_log_queries_do_not_grow(space, member, client_for, django_asse
         client.get(url(space, "decisions/"))
 
 
-QUERIES = {"proposals": 8, "incidents": 9, "decisions": 8}
+QUERIES = {"proposals": 6, "incidents": 7, "decisions": 6}
 
 
 def test_identity_page_shows_how_long_the_space_is_secured(space, client):
@@ -268,7 +268,7 @@ def test_other_lists_queries_do_not_grow(space, member, practice, client_for, dj
         client.get(url(space, kind))
 
 
-LIST_QUERIES = {"rota/": 14, "meetings/": 8, "documents/": 9, "agreements/": 9}
+LIST_QUERIES = {"rota/": 12, "meetings/": 6, "documents/": 7, "agreements/": 7}
 
 
 def test_deadline_is_read_in_the_space_time_zone(member, client_for):

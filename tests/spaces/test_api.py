@@ -363,7 +363,7 @@ def test_memberships_list_query_count(api, space, coordinator, count, django_ass
     client = api(coordinator)
 
     # token, roles of the requester, the requester's practices, their memberships, space, count, page
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get(f"/api/v1/spaces/{space.pk}/memberships")
 
     assert len(response.json()["results"]) == count
