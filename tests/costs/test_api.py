@@ -147,7 +147,7 @@ def test_lists_do_not_grow_in_queries(n, api, treasurer, space, django_assert_nu
         client.get(f"/api/v1/spaces/{space.pk}/cost-periods")
     with django_assert_num_queries(5):
         client.get(f"/api/v1/cost-periods/{periods[-1].pk}/items")
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         client.get(f"/api/v1/cost-periods/{periods[-1].pk}/shares")
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         client.get(f"/api/v1/practices/{practice_id}/statements")
