@@ -150,7 +150,7 @@ def main() -> int:
             ),
         }
         if practices == 50 and rooms == 10:
-            checks["within 15 s"] = worst_time <= 15.5
+            checks["within 15 s"] = worst_time <= 15.0
         for check, ok in checks.items():
             print(f"{name} check {check}: {'ok' if ok else 'MISSED'}")
             if not ok:
