@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 WORKERS ?= 2
 export PLEK_NO_RATE_LIMITS ?= 1
 
-.PHONY: demo serve static test test-sqlite test-postgres lint fmt messages translations bench venv clean
+.PHONY: demo serve worker static test test-sqlite test-postgres lint fmt messages translations bench venv clean
 
 $(VENV)/.installed: requirements.lock
 	@test -x $(PY) || $(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
@@ -43,6 +43,10 @@ demo: venv translations static
 
 serve: venv translations static
 	$(VENV)/bin/gunicorn plek.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile -
+
+# The background worker (allocation rounds' solver): django-tasks' database worker.
+worker: venv
+	$(PY) manage.py db_worker
 
 test: venv translations
 	@bash scripts/test.sh
