@@ -24,7 +24,8 @@ def build(world):
     )
     services.add_item(closed, by=by, label="Rent", category="rent", amount=Decimal("500.00"), key="area")
     world.cost_closed_period = closed
-    world.cost_statement = services.close_period(closed, by=by)[0]
+    # The member's practice's statement (other apps' builders may add practices to the space).
+    world.cost_statement = next(s for s in services.close_period(closed, by=by) if s.practice_id == world.practice.pk)
     world.cost_period = CostPeriod.objects.create(
         space=world.space, start=today - datetime.timedelta(days=10), end=today + datetime.timedelta(days=10)
     )
