@@ -1,6 +1,8 @@
 """The two-server test the issue asks for: two plek servers on loopback (gunicorn), two SQLite databases.
 
-A (home) and B (host) become partners by fingerprint; a member of A gets a pass and books a desk at B; a replayed
+A (home) and B (host) become partners by fingerprint; fourteen kinds of bad pass crafted at A (expired, not yet
+valid, another host, unknown key, alg=none, HS256 with the public key, jku/jwk/x5u headers, changed claims, …) and
+a reused nonce are refused by B over HTTP; a member of A gets a pass and books a desk at B; a replayed
 pass is refused even when two copies race to B's two worker processes; a member revoked at A is refused at B once B
 has fetched A's status list; B pulls A's feed; B still accepts A's passes when A is offline. Only loopback traffic.
 Marked ``two_servers``; skipped with PLEK_SKIP_TWO_SERVERS=1.
@@ -147,6 +149,45 @@ class Server:
         return requests.request(method, self.url + "/api/v1/" + path, json=body or None, headers=headers, timeout=10)
 
 
+# Run in the home installation's environment: passes signed with its own key (or tampered with), for the host.
+CRAFT = """
+import hashlib, hmac, json, sys, time
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from federation import keys
+from tests.federation.helpers import Home, b64
+home = Home(url="HOME_URL", audience="HOST_URL")
+home.key, home.raw, home.fingerprint = keys.signing_key(), keys.public_raw(), keys.own_fingerprint()
+now = int(time.time())
+stranger = Home()
+none = b64(json.dumps({"alg": "none", "typ": "plek-pass+jwt", "kid": home.fingerprint}).encode())
+hs = b64(json.dumps({"alg": "HS256", "typ": "plek-pass+jwt", "kid": home.fingerprint}).encode())
+payload = b64(json.dumps(home.claims()).encode())
+header, body, signature = home.sign().split(".")
+changed = home.claims(tier="coordinator")
+cases = {
+    "expired": (home.sign(home.claims(iat=now - 1000, nbf=now - 1000, exp=now - 100)), "expired"),
+    "expired beyond the skew": (home.sign(home.claims(iat=now - 900, nbf=now - 900, exp=now - 61)), "expired"),
+    "not yet valid": (home.sign(home.claims(iat=now + 120, nbf=now + 120, exp=now + 900)), "not_yet_valid"),
+    "for another host": (home.sign(home.claims(aud="https://elsewhere.example")), "wrong_audience"),
+    "unknown key": (home.sign(header=home.header(kid=stranger.fingerprint), key=stranger.key), "unknown_key"),
+    "another key with the pinned kid": (home.sign(key=Ed25519PrivateKey.generate()), "bad_signature"),
+    "alg none": (none + "." + payload + ".", "bad_algorithm"),
+    "HS256 with the public key": (
+        hs + "." + payload + "." + b64(hmac.new(home.raw, (hs + "." + payload).encode(), hashlib.sha256).digest()),
+        "bad_algorithm",
+    ),
+    "jku header": (home.sign(header=home.header(jku="https://evil.example/keys.json")), "forbidden_header"),
+    "jwk header": (home.sign(header=home.header(jwk={"kty": "OKP", "crv": "Ed25519", "x": "AAAA"})), "forbidden_header"),
+    "x5u header": (home.sign(header=home.header(x5u="https://evil.example/cert.pem")), "forbidden_header"),
+    "changed claims": (header + "." + b64(json.dumps(changed).encode()) + "." + signature, "bad_signature"),
+    "valid for a day": (home.sign(home.claims(exp=now + 86400)), "invalid_claims"),
+    "unknown issuer": (Home(url="https://stranger.example", audience="HOST_URL").sign(), "unknown_issuer"),
+}
+same = home.claims(jti="same-nonce-twice")
+print(json.dumps({"cases": cases, "nonce": [home.sign(same), home.sign(dict(same, sub="pseudo-other"))]}))
+"""
+
+
 def _output(process: subprocess.Popen) -> dict:
     stdout, stderr = process.communicate(timeout=60)
     assert process.returncode == 0, stderr[-2000:]
@@ -195,6 +236,22 @@ def test_two_installations_end_to_end(servers):
         "post", "network/partners", home.tokens["coordinator"], url=host.url, fingerprint=b_doc["fingerprint"]
     )
     assert added.status_code == 201, added.text
+
+    # Passes that must be refused, crafted at home (signed with the home's own key where a signature is needed) and
+    # presented to the host over the wire: every one refused, with its own code, and none books anything.
+    crafted = home.shell(CRAFT.replace("HOME_URL", home.url).replace("HOST_URL", host.url))
+    made = _output(crafted)
+    assert len(made["cases"]) >= 12
+    for name, (token, code) in made["cases"].items():
+        answer = host.api("post", "network/passes/verify", token=token)
+        assert 400 <= answer.status_code < 500 and answer.json()["code"] == code, (
+            name,
+            answer.status_code,
+            answer.text,
+        )
+    first, second = (host.api("post", "network/passes/verify", token=t) for t in made["nonce"])
+    assert first.status_code == 200, first.text
+    assert (second.status_code, second.json()["code"]) == (409, "replayed"), second.text
 
     # Alice gets a pass at home and books a desk at the host.
     issued = home.api("post", "network/passes", home.tokens["alice"], host=host.url)
