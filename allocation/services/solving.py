@@ -147,7 +147,8 @@ REASONS = {
     ),
     "own_requests": lambda: _("Its preferred times went to the same practice's other requests."),
     "taken_for_fairness": lambda: _(
-        "Its preferred times were given to other practices' requests, which gave everyone a fairer share."
+        "Its preferred times went to other practices' requests: there is not room for every request, and the "
+        "timetable shares what there is as evenly as it can."
     ),
 }
 
