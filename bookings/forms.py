@@ -9,13 +9,13 @@ from urllib.parse import urlencode
 
 from dateutil import rrule as du_rrule
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from community.models import Practice
+from core.forms import PLAUSIBLE_DATE_VALIDATORS
 from spaces import rules as space_rules
 from spaces.models import Resource, Space, SpaceMembership
 
@@ -324,7 +324,7 @@ class FindForm(forms.Form):
     date = forms.DateField(
         label=_("Day"),
         widget=DATE_WIDGET,
-        validators=[MinValueValidator(dt.date(1900, 1, 1)), MaxValueValidator(dt.date(2999, 12, 31))],
+        validators=PLAUSIBLE_DATE_VALIDATORS,
     )
     start = forms.TimeField(label=_("From"), widget=TIME_WIDGET, initial=dt.time(9, 0))
     end = forms.TimeField(label=_("Until"), widget=TIME_WIDGET, initial=dt.time(18, 0))

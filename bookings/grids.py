@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from core.forms import plausible_date
 from spaces.models import Closure, OpeningHours, Resource, Space
 
 from . import availability, queries
@@ -30,7 +31,7 @@ def day_param(request, space: Space) -> dt.date:
     except ValueError:
         day = None
     # Year 1 or 9999 has no midnight in every time zone (and is a typing error): today instead.
-    if day is None or not 1900 <= day.year <= 2999:
+    if day is None or not plausible_date(day):
         return timezone.localdate(timezone=space.tz)
     return day
 

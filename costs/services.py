@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from community.models import Practice
 from core import audit, emails
+from core.forms import FIRST_YEAR, LAST_YEAR, plausible_date
 from spaces.models import Space, SpaceMembership
 
 from . import references, rules, shares
@@ -89,10 +90,11 @@ def open_period(
     """
     _require_manager(by, space)
     # Years like 1 or 9999 are typing errors, and the space's time zone cannot even express their first or last day.
-    if not 1900 <= start.year <= 2999:
-        raise ValidationError({"start": _("Give a date between the years 1900 and 2999.")})
-    if end is not None and not 1900 <= end.year <= 2999:
-        raise ValidationError({"end": _("Give a date between the years 1900 and 2999.")})
+    message = _("Give a date between the years %(first)s and %(last)s.") % {"first": FIRST_YEAR, "last": LAST_YEAR}
+    if not plausible_date(start):
+        raise ValidationError({"start": message})
+    if end is not None and not plausible_date(end):
+        raise ValidationError({"end": message})
     if kind != CostPeriod.Kind.CUSTOM:
         start, end = bounds_for(kind, start)
     if end is None:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import zoneinfo
-from datetime import date, datetime, time
+from datetime import datetime, time
 
 from dateutil.rrule import rrulestr
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import PLAUSIBLE_DATE_VALIDATORS
 from spaces.models import Resource
 
 from .models import LANGUAGE_CHOICES, Event, Project, Service
@@ -178,7 +178,7 @@ class AgendaFilterForm(forms.Form):
         label=_("From"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        validators=[MinValueValidator(date(1900, 1, 1)), MaxValueValidator(date(2999, 12, 31))],
+        validators=PLAUSIBLE_DATE_VALIDATORS,
     )
     city = forms.CharField(label=_("City"), required=False, max_length=100)
     country = forms.CharField(label=_("Country (two letters)"), required=False, max_length=2)

@@ -224,9 +224,7 @@ def register(request, pk):
             form.add_error(None, str(exc))
             status = 403
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]:
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
+            errors_to_form(form, exc)
         else:
             return render(
                 request,
@@ -378,9 +376,7 @@ def event_create(request, slug):
         except services.EventNotCreated as exc:
             form.add_error(None, exc.message)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]:
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("The event is in the programme and its room is booked."))
             return redirect("programme:event", pk=event.pk)
@@ -428,9 +424,7 @@ def event_edit(request, pk):
         try:
             services.update_event(event, by=request.user, **data)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("The event is updated."))
             return redirect("programme:event", pk=event.pk)
@@ -636,9 +630,7 @@ def project_create(request, slug):
         try:
             project = services.create_project(practice, by=request.user, **form.service_data())
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("The project is published."))
             return redirect("programme:project", pk=project.pk)
@@ -659,9 +651,7 @@ def project_edit(request, pk):
         try:
             services.update_project(project, by=request.user, **form.service_data())
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("The project is updated."))
             return redirect("programme:project", pk=project.pk)
@@ -691,9 +681,7 @@ def services_manage(request, slug):
                     minutes=data["minutes"],
                 )
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    for error in errors:
-                        slots_form.add_error(field if field in slots_form.fields else None, error)
+                errors_to_form(slots_form, exc)
             else:
                 messages.success(request, _("%(count)s appointment slots added.") % {"count": len(made)})
                 return redirect("programme:services-manage", slug=slug)
