@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -245,12 +245,10 @@ def check_quota(policy: BookingPolicy, resource: Resource, periods, practice) ->
     return None
 
 
-def closures_hitting(resource: Resource, start: dt.datetime, end: dt.datetime) -> list[Closure]:
-    """Closures of the resource or its whole space overlapping [start, end)."""
-    return list(
-        Closure.objects.filter(
-            Q(resource=resource) | Q(resource__isnull=True), space_id=resource.space_id, start__lt=end, end__gt=start
-        )
+def closures_hitting(resource: Resource, start: dt.datetime, end: dt.datetime) -> QuerySet[Closure]:
+    """Closures of the resource or its whole space overlapping [start, end) (a query, not yet run)."""
+    return Closure.objects.filter(
+        Q(resource_id=resource.pk) | Q(resource__isnull=True), space_id=resource.space_id, start__lt=end, end__gt=start
     )
 
 

@@ -24,7 +24,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import CharField, Q, Value
+from django.db.models import CharField, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -131,12 +131,7 @@ def find_conflicts(
     )
     if policy.respect_closures and kind != Booking.Kind.MAINTENANCE:
         closures = (
-            Closure.objects.filter(
-                Q(resource_id=resource.pk) | Q(resource__isnull=True),
-                space_id=resource.space_id,
-                start__lt=high,
-                end__gt=low,
-            )
+            booking_rules.closures_hitting(resource, low, high)
             .order_by()
             .values_list("start", "end", Value(CLOSED, output_field=text), "reason")
         )
