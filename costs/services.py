@@ -260,16 +260,18 @@ def _clean_item(period: CostPeriod, data: dict) -> dict:
 
 
 @transaction.atomic
-def add_item(period: CostPeriod, *, by, document=None, **data) -> CostItem:
+def add_item(period: CostPeriod, *, by, document=None, source: str = "", **data) -> CostItem:
     """Add a cost, income or correction item to an open period.
 
     ``data``: label, category, amount (VAT included), key, key_params, vat_rate, vat_amount, kind, corrects.
+    ``source``: "bookings" for the item count_rental_income keeps in step; empty for items entered by hand.
     Side effects: one audit entry; the document (if any) is stored under MEDIA_ROOT/costs/.
     """
     _require_manager(by, period.space)
     period = CostPeriod.objects.select_for_update().select_related("space").get(pk=period.pk)
     _require_open(period)
-    item = CostItem(period=period, created_by=by if by and by.is_authenticated else None, **_clean_item(period, data))
+    created_by = by if by and by.is_authenticated else None
+    item = CostItem(period=period, created_by=created_by, source=source, **_clean_item(period, data))
     if document is not None:
         item.document = document
     item.save()
@@ -306,9 +308,9 @@ def count_rental_income(period: CostPeriod, *, by, key: str = CostItem.Key.EQUAL
     period = CostPeriod.objects.select_for_update().select_related("space").get(pk=period.pk)
     _require_open(period)
     total, count = rental_income(period)
-    item = period.items.filter(source="bookings").first()
     if not count:
         raise ValidationError({"amount": _("No guest booking with a price in this period: there is no rental income.")})
+    item = period.items.filter(source="bookings").first()
     data = {
         "kind": CostItem.Kind.INCOME,
         "label": _("Rental income from %(count)s guest bookings") % {"count": count},
@@ -318,21 +320,8 @@ def count_rental_income(period: CostPeriod, *, by, key: str = CostItem.Key.EQUAL
         "key_params": key_params,
     }
     if item is None:
-        item = CostItem(
-            period=period,
-            source="bookings",
-            created_by=by if by and by.is_authenticated else None,
-            **_clean_item(period, data),
-        )
-        item.save()
-        audit.record(item, "costs.item_added", by=by, space=period.space, after=_item_snapshot(item))
-        return item
-    before = _item_snapshot(item)
-    for name, value in _clean_item(period, data).items():
-        setattr(item, name, value)
-    item.save()
-    audit.record(item, "costs.item_changed", by=by, space=period.space, before=before, after=_item_snapshot(item))
-    return item
+        return add_item(period, by=by, source="bookings", **data)
+    return update_item(item, by=by, **data)
 
 
 @transaction.atomic
