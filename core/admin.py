@@ -30,13 +30,17 @@ class AuditedModelAdmin(admin.ModelAdmin):
 
     def save_formset(self, request, form, formset, change):
         with transaction.atomic():
+            # Deleting clears an object's primary key: record the deleted ones while they still have it.
+            for deleted in formset.deleted_forms:
+                if deleted.instance.pk is not None:
+                    audit.record(
+                        deleted.instance, "admin.deleted", by=request.user, before=self._snapshot(deleted.instance)
+                    )
             super().save_formset(request, form, formset, change)
             for obj in formset.new_objects:
                 audit.record(obj, "admin.created", by=request.user, after=self._snapshot(obj))
             for obj, fields in formset.changed_objects:
                 audit.record(obj, "admin.changed", by=request.user, after=self._snapshot(obj), note=", ".join(fields))
-            for obj in formset.deleted_objects:
-                audit.record(obj, "admin.deleted", by=request.user, before=self._snapshot(obj))
 
     def delete_model(self, request, obj):
         with transaction.atomic():
