@@ -1,6 +1,9 @@
-"""Demo allocation round: Werkhuis Kuregem shares its Hall, meeting room and studios for the coming season's
-evenings. The round is proposed (computed, not yet published), so the coordinator (ines@…) can adjust it and
-publish, and every member can read the timetable, the fairness figures and the "why".
+"""Demo allocation round: Werkhuis Kuregem shares its meeting room and its studios and workshops for the coming
+season's weekday evenings (the Hall is left out: the programme's exhibitions and concerts take most of it). Most
+practices want the same evenings (Tuesday and Thursday), so there is not room for every request: first come,
+first served leaves some practices with nothing, while the fair (max-min) timetable gives every practice at least
+one of its requests. The round is proposed (computed, not yet published), so the coordinator (ines@…) can adjust
+it and publish, and every member can read the timetable, the fairness figures and the "why".
 
 The demo computes the timetable in-process; in production ``manage.py db_worker`` runs it in the background.
 Idempotent: the round is recognised by (space, name).
@@ -18,40 +21,79 @@ from . import services
 from .models import AllocationRound, SolveRun
 
 NAME = "Evening studios, next season"
-RESOURCES = ("Hall", "Meeting room Verso", "Screen-printing studio", "Recording booth")
-# (resource names or "", kind, duration minutes, [(weekday, start, end)], flexibility, priority, title)
-WISHES = [
-    (("Hall",), "", 180, [(1, "18:00", "22:00"), (3, "18:00", "22:00"), (0, "18:00", "22:00")], 0, 5, "Rehearsal"),
-    (
-        ("Meeting room Verso",),
-        "",
-        120,
-        [(0, "18:00", "21:00"), (2, "18:00", "21:00"), (4, "17:00", "20:00")],
-        30,
-        3,
-        "Collective meeting",
-    ),
-    (("Screen-printing studio",), "", 180, [(2, "18:00", "22:00"), (1, "17:00", "22:00")], 60, 4, "Printing evening"),
-    (
-        ("Recording booth",),
-        "",
-        120,
-        [(3, "18:00", "22:00"), (4, "18:00", "22:00"), (0, "18:00", "22:00")],
-        0,
-        4,
-        "Podcast",
-    ),
-    ((), "hall", 120, [(3, "18:00", "21:00"), (2, "18:00", "21:00")], 60, 3, "Dance class"),
-    (
-        ("Hall", "Meeting room Verso"),
-        "",
-        120,
-        [(1, "18:00", "21:00"), (0, "19:00", "22:00"), (4, "18:00", "22:00")],
-        0,
-        2,
-        "Open assembly",
-    ),
-]
+RESOURCES = ("Meeting room Verso", "Recording booth", "Screen-printing studio", "Wood workshop")
+TUE, THU = 1, 3
+# Per practice: (title, resource names, duration in minutes, [(weekday, start, end)] best first, flexibility in
+# minutes, importance 1-5). Evenings run 17:00-22:00; Tuesday and Thursday are everyone's favourites.
+WISHES = {
+    "Atelier Zeefdruk": [
+        ("Printing evening", ("Screen-printing studio",), 180, [(TUE, "18:00", "22:00"), (2, "18:00", "22:00")], 0, 5),
+        ("Poster workshop", ("Screen-printing studio",), 120, [(THU, "18:00", "22:00")], 0, 3),
+    ],
+    "Buurtkeuken Kuregem": [
+        ("Menu planning", ("Meeting room Verso",), 120, [(TUE, "18:00", "20:00"), (0, "18:00", "20:00")], 30, 4),
+    ],
+    "Collectif Brique": [
+        ("Podcast on reuse", ("Recording booth",), 120, [(THU, "19:00", "21:00")], 0, 4),
+        ("Design meeting", ("Meeting room Verso",), 120, [(TUE, "19:00", "22:00"), (THU, "19:00", "22:00")], 0, 3),
+    ],
+    "Céramiques Mauve": [
+        ("Glaze printing", ("Screen-printing studio",), 120, [(THU, "18:00", "21:00"), (TUE, "18:00", "21:00")], 0, 4),
+    ],
+    "Fietsatelier De Ketting": [
+        ("Bike repair evening", ("Wood workshop",), 180, [(TUE, "18:00", "22:00"), (THU, "18:00", "22:00")], 0, 5),
+    ],
+    "Joris Claes — bookkeeping for associations": [
+        ("Office hours for associations", ("Meeting room Verso",), 120, [(THU, "18:00", "20:00")], 30, 3),
+    ],
+    "Leerwerkplaats Anderlecht": [
+        (
+            "Woodwork training",
+            ("Wood workshop",),
+            180,
+            [(THU, "18:00", "22:00"), (TUE, "18:00", "22:00"), (0, "17:00", "21:00")],
+            0,
+            5,
+        ),
+        ("Trainers' meeting", ("Meeting room Verso",), 60, [(TUE, "17:00", "19:00"), (4, "17:00", "19:00")], 0, 2),
+    ],
+    "Les Archives Mobiles": [
+        (
+            "Oral history recordings",
+            ("Recording booth",),
+            120,
+            [(TUE, "18:00", "21:00"), (THU, "18:00", "21:00"), (2, "17:00", "19:00")],
+            0,
+            4,
+        ),
+    ],
+    "Meubelmakerij Hout & Zo": [
+        ("Furniture class", ("Wood workshop",), 180, [(TUE, "18:00", "22:00"), (THU, "18:00", "22:00")], 0, 4),
+    ],
+    "Radio Kuregem": [
+        ("Evening show", ("Recording booth",), 120, [(TUE, "19:00", "21:00"), (THU, "19:00", "21:00")], 0, 5),
+        ("Editorial meeting", ("Meeting room Verso",), 60, [(0, "17:00", "20:00")], 0, 3),
+    ],
+    "Studio Ondine": [
+        ("Sound for a film", ("Recording booth",), 180, [(THU, "18:00", "22:00"), (TUE, "18:00", "22:00")], 0, 4),
+    ],
+    "Textiel Lab": [
+        (
+            "Textile printing",
+            ("Screen-printing studio",),
+            180,
+            [(TUE, "18:00", "22:00"), (THU, "18:00", "22:00")],
+            0,
+            4,
+        ),
+    ],
+    "Théâtre de la Cour": [
+        ("Script reading", ("Meeting room Verso",), 180, [(THU, "18:00", "22:00"), (TUE, "18:00", "22:00")], 0, 4),
+    ],
+    "École des Devoirs Clemenceau": [
+        ("Parents' evening", ("Meeting room Verso",), 120, [(TUE, "17:00", "20:00"), (THU, "17:00", "20:00")], 0, 3),
+    ],
+}
 
 
 def _coordinator(space):
@@ -83,27 +125,24 @@ def seed(stdout=None) -> None:
         seed=2026,
     )
     by_name = {r.name: r for r in resources}
-    practices = [
-        m.practice
-        for m in SpaceMembership.objects.filter(space=space)
+    practices = (
+        SpaceMembership.objects.filter(space=space, practice__name__in=WISHES)
         .active()
         .select_related("practice")
         .order_by("practice__name")
-    ]
+    )
     count = 0
-    for i, practice in enumerate(dict.fromkeys(practices)):
-        for j in range(2 if i % 3 else 1):
-            names, kind, minutes, windows, flex, priority, title = WISHES[(i + 2 * j + 1) % len(WISHES)]
+    for practice in dict.fromkeys(m.practice for m in practices):
+        for title, names, minutes, windows, flexibility, priority in WISHES[practice.name]:
             services.submit_request(
                 round_,
                 by=by,
                 practice=practice,
                 title=title,
                 resources=[by_name[n] for n in names if n in by_name],
-                kind=kind,
                 duration_minutes=minutes,
                 windows=[{"weekday": d, "start": s, "end": e} for d, s, e in windows],
-                flexibility_minutes=flex,
+                flexibility_minutes=flexibility,
                 priority=priority,
             )
             count += 1

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, generics, serializers, status
 from rest_framework.response import Response
@@ -24,7 +26,7 @@ from .access import require_authenticated, space_for_member
 from .exceptions import Conflict
 from .pagination import Pagination
 
-ROLE_MESSAGE = "You need the role of coordinator in this space."
+ROLE_MESSAGE = gettext_lazy("You need the role of coordinator in this space.")
 
 
 def _round_for(request, pk, *, manage=False) -> AllocationRound:
@@ -126,7 +128,7 @@ class RequestCreateSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         if not attrs.get("resources") and not attrs.get("kind"):
-            raise serializers.ValidationError({"resources": "Give resources or a kind of resource."})
+            raise serializers.ValidationError({"resources": _("Give resources or a kind of resource.")})
         return attrs
 
 
@@ -223,7 +225,7 @@ class SpaceAllocationRounds(generics.ListAPIView):
         ids = values.pop("resources")
         resources = list(Resource.objects.filter(pk__in=ids, space=space))
         if len(resources) != len(set(ids)):
-            raise exceptions.ValidationError({"resources": ["Choose resources of this space."]})
+            raise exceptions.ValidationError({"resources": [_("Choose resources of this space.")]})
         round_ = services.create_round(space, by=request.user, resources=resources, **values)
         return Response(RoundSerializer(round_).data, status=status.HTTP_201_CREATED)
 
@@ -255,11 +257,11 @@ class AllocationRoundRequests(generics.ListAPIView):
         values = dict(data.validated_data)
         practice = Practice.objects.filter(pk=values.pop("practice")).first()
         if practice is None or not rules.space_practices(round_.space).filter(pk=practice.pk).exists():
-            raise exceptions.ValidationError({"practice": ["Choose a practice of this space."]})
+            raise exceptions.ValidationError({"practice": [_("Choose a practice of this space.")]})
         ids = values.pop("resources")
         resources = list(round_.resources.filter(pk__in=ids))
         if len(resources) != len(set(ids)):
-            raise exceptions.ValidationError({"resources": ["Choose among the round's resources."]})
+            raise exceptions.ValidationError({"resources": [_("Choose among the round's resources.")]})
         values["windows"] = [dict(w) for w in values["windows"]]
         created = _call(
             services.submit_request, round_, by=request.user, practice=practice, resources=resources, **values

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, generics, serializers, status
 from rest_framework.response import Response
@@ -22,7 +24,7 @@ from spaces import rules as space_rules
 from .access import require_authenticated, space_for_member
 from .pagination import Pagination
 
-ROLE_MESSAGE = "You need the role of treasurer or coordinator in this space."
+ROLE_MESSAGE = gettext_lazy("You need the role of treasurer or coordinator in this space.")
 
 
 def _period_for(request, pk, *, write=False) -> CostPeriod:
@@ -43,7 +45,9 @@ def _statement_for(request, pk, *, write=False) -> Statement:
     can_read = rules.can_read_statement(request.user, statement)
     if not can_read:
         if space_rules.is_member(request.user, statement.space):
-            raise exceptions.PermissionDenied("Only the practice's members and the treasurer may see this statement.")
+            raise exceptions.PermissionDenied(
+                _("Only the practice's members and the treasurer may see this statement.")
+            )
         raise exceptions.NotFound()
     if write and not rules.can_manage(request.user, statement.space):
         raise exceptions.PermissionDenied(ROLE_MESSAGE)
@@ -69,7 +73,7 @@ class CostPeriodCreateSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         if attrs.get("kind", CostPeriod.Kind.CUSTOM) == CostPeriod.Kind.CUSTOM and not attrs.get("end"):
-            raise serializers.ValidationError({"end": "Give the last day of a custom period."})
+            raise serializers.ValidationError({"end": _("Give the last day of a custom period.")})
         return attrs
 
 
@@ -119,9 +123,9 @@ class CostItemCreateSerializer(serializers.Serializer):
     def validate(self, attrs):
         kind = attrs.get("kind", CostItem.Kind.COST)
         if kind != CostItem.Kind.CORRECTION and not attrs.get("key"):
-            raise serializers.ValidationError({"key": "This field is required."})
+            raise serializers.ValidationError({"key": _("This field is required.")})
         if kind != CostItem.Kind.CORRECTION and attrs["amount"] < 0:
-            raise serializers.ValidationError({"amount": "Only a correction may be negative."})
+            raise serializers.ValidationError({"amount": _("Only a correction may be negative.")})
         return attrs
 
 
@@ -264,7 +268,7 @@ class CostPeriodItems(generics.ListAPIView):
         if corrects is not None:
             values["corrects"] = Statement.objects.filter(pk=corrects, space_id=period.space_id).first()
             if values["corrects"] is None:
-                raise exceptions.ValidationError({"corrects": "No such statement in this space."})
+                raise exceptions.ValidationError({"corrects": _("No such statement in this space.")})
         item = services.add_item(period, by=request.user, **values)
         return Response(CostItemSerializer(item).data, status=status.HTTP_201_CREATED)
 
@@ -343,7 +347,7 @@ class PracticeStatements(generics.ListAPIView):
             ]
             if not practice.space_memberships.filter(space_id__in=managed).exists():
                 if space_rules.practice_is_visible(user, practice):
-                    raise exceptions.PermissionDenied("Only the practice's members and the treasurer may see these.")
+                    raise exceptions.PermissionDenied(_("Only the practice's members and the treasurer may see these."))
                 raise exceptions.NotFound()
             qs = qs.filter(space_id__in=managed)
         return queries.with_paid(qs).order_by("-issued_at", "-number")

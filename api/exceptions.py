@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -14,7 +15,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
-    default_detail = "The request conflicts with the current state."
+    default_detail = gettext_lazy("The request conflicts with the current state.")
     default_code = "conflict"
 
     def __init__(self, detail=None, code=None, extra: dict | None = None):
@@ -65,7 +66,7 @@ def exception_handler(exc, context):
         else:
             exc = exceptions.ValidationError({"non_field_errors": exc.messages})
     elif isinstance(exc, IntegrityError):
-        exc = Conflict("The change conflicts with existing data.")
+        exc = Conflict(_("The change conflicts with existing data."))
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
@@ -86,7 +87,7 @@ def exception_handler(exc, context):
     if isinstance(exc, exceptions.ValidationError):
         fields = _flatten(detail) if isinstance(detail, dict) else {"non_field_errors": _messages(detail)}
         non_field = fields.get("non_field_errors")
-        message = non_field[0] if non_field else "The request is not valid; see fields."
+        message = non_field[0] if non_field else _("The request is not valid; see fields.")
         code = "invalid"
     else:
         message = str(detail) if detail is not None else str(exc)

@@ -1,5 +1,6 @@
-"""Demo bookings: booking rules and resource groups, recurring series, single bookings, a public event and a
-request waiting for approval, for the demo spaces (``manage.py seed_demo`` runs this after the foundation).
+"""Demo bookings: booking rules and resource groups (the public may rent the Hall and the Kitchen as guests, at a
+price per hour), recurring series, single bookings, a public event and a request waiting for approval, for the demo
+spaces (``manage.py seed_demo`` runs this after the foundation).
 
 Everything goes through bookings.services. Idempotent: a space that already has the demo's bookings is left
 alone, and rules or groups that exist are not changed.
@@ -8,6 +9,7 @@ alone, and rules or groups that exist are not changed.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -29,6 +31,8 @@ WERKHUIS_TITLES = {
     "Stoneware firing",
 }
 GENERIC_TITLES = {"Weekly team meeting", "Workshop with the neighbourhood"}
+# What outside groups pay per hour for the Hall and the Kitchen (the costs demo books a few such guests).
+GUEST_PRICE_PER_HOUR = Decimal("30.00")
 
 
 def _say(stdout, text: str) -> None:
@@ -134,6 +138,8 @@ def seed_werkhuis(space: Space, stdout=None) -> None:
             coordinator,
             group=events,
             allow_network=True,
+            allow_guests=True,
+            guest_price_per_hour=GUEST_PRICE_PER_HOUR,
             requires_approval=True,
             min_notice_hours=48,
             cancellation_deadline_hours=72,

@@ -41,7 +41,12 @@ class DemoAccount:
 # The accounts printed by ``manage.py demo_accounts``; all use DEMO_PASSWORD.
 ACCOUNTS = [
     DemoAccount(f"admin@{EMAIL_DOMAIN}", "Ada Admin", "superuser: can do everything, also in /admin/"),
-    DemoAccount(f"ines@{EMAIL_DOMAIN}", "Inès Vandenberghe", "coordinator of Werkhuis Kuregem (Brussels)", "fr"),
+    DemoAccount(
+        f"ines@{EMAIL_DOMAIN}",
+        "Inès Vandenberghe",
+        "coordinator of Werkhuis Kuregem and of Maison Biloba (Brussels)",
+        "fr",
+    ),
     DemoAccount(f"joris@{EMAIL_DOMAIN}", "Joris Claes", "treasurer of Werkhuis Kuregem", "nl"),
     DemoAccount(f"helene@{EMAIL_DOMAIN}", "Hélène Dumont", "owner's representative at Maison Biloba (Brussels)", "fr"),
     DemoAccount(f"marta@{EMAIL_DOMAIN}", "Marta Kowalska", "coordinator of Kolektyw Praga (Warsaw)"),
