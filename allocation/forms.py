@@ -149,7 +149,7 @@ class EntitlementsForm(forms.Form):
 class PlaceForm(forms.Form):
     resource = forms.ModelChoiceField(label=_("Resource"), queryset=None, empty_label=None)
     weekday = forms.TypedChoiceField(label=_("Day"), choices=OpeningHours.Weekday.choices, coerce=int)
-    start = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}))
+    start = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
 
     def __init__(self, *args, round_, **kwargs):
         super().__init__(*args, **kwargs)
@@ -164,5 +164,8 @@ class SwapForm(forms.Form):
         self.fields["wanted"].queryset = (
             GrantedSlot.objects.filter(round_id=offered.round_id, released_at__isnull=True)
             .exclude(request__practice_id=offered.request.practice_id)
-            .select_related("resource")
+            .select_related("resource", "request__practice")
+            .order_by("weekday", "start", "resource__name")
         )
+        # Say whose slot it is: the other practice has to agree.
+        self.fields["wanted"].label_from_instance = lambda slot: f"{slot} — {slot.request.practice.name}"

@@ -7,14 +7,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from core.access import space_for_coordinator, space_for_member
 from core.forms import errors_to_form
 from spaces.models import OpeningHours
 
 from . import forms, rules, services
-from .models import AllocationRequest, AllocationRound, GrantedSlot, SwapProposal
+from .models import AllocationRequest, AllocationRound, GrantedSlot, SolveRun, SwapProposal
 
 
 def _round(request, slug, pk, *, manage=False):
@@ -218,6 +218,9 @@ def result(request, slug, pk):
         "my_practices": mine,
         "swaps": swaps,
         "published": round_.status == AllocationRound.Status.PUBLISHED,
+        # Reasons only mean something once the solver has run (or the round is past it).
+        "computed": (data["run"] is not None and data["run"].status == SolveRun.Status.DONE)
+        or round_.status in (AllocationRound.Status.PROPOSED, AllocationRound.Status.PUBLISHED),
         "figure_rows": _figure_rows(data),
         "pct": {p["practice"].pk: _pct(p["satisfaction"]) for p in data["practices"]},
     }
@@ -275,9 +278,16 @@ def _slot(request, slug, pk, slot):
     return space, round_, granted
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def release(request, slug, pk, slot):
+    """GET asks to confirm (a release is for the rest of the season and cannot be undone); POST releases."""
     space, round_, granted = _slot(request, slug, pk, slot)
+    if request.method == "GET":
+        if round_.status != AllocationRound.Status.PUBLISHED or granted.released_at is not None:
+            messages.error(request, _("Only a published slot that is still held can be released."))
+            return redirect("allocation:result", slug=space.slug, pk=round_.pk)
+        context = {"space": space, "round": round_, "slot": granted}
+        return render(request, "allocation/release_confirm.html", context)
     try:
         offered = services.release_slot(granted, by=request.user)
     except ValidationError as error:

@@ -19,6 +19,7 @@ from core.forms import PLAUSIBLE_DATE_VALIDATORS
 from spaces import rules as space_rules
 from spaces.models import Resource, Space, SpaceMembership
 
+from . import rules as booking_rules
 from .models import BookingPolicy, ResourceGroup
 from .recurrence import MAX_OCCURRENCES
 from .services import POLICY_FIELDS
@@ -62,6 +63,32 @@ def bookable_resources(user, space: Space):
         .filter(space_rules.visible_resource_filter(user, space))
         .order_by("name")
     )
+
+
+def booking_refusals(user, space: Space, resources) -> list[tuple[Resource, str]]:
+    """The resources ``user`` may not book at all in ``space``, each with why in plain words (rules.may_book).
+
+    Resolves each resource's rules the way rules.effective_policy does, from one query for the whole space
+    instead of one per resource."""
+    policies = list(
+        BookingPolicy.objects.filter(space=space).prefetch_related("group__resources").order_by("group__name", "id")
+    )
+    own = {p.resource_id: p for p in policies if p.resource_id}
+    grouped = [(p, {r.pk for r in p.group.resources.all()}) for p in policies if p.group_id]
+    default = next((p for p in policies if p.resource_id is None and p.group_id is None), None)
+    refused = []
+    for resource in resources:
+        resource.space = space
+        policy = (
+            own.get(resource.pk)
+            or next((p for p, members in grouped if resource.pk in members), None)
+            or default
+            or BookingPolicy.permissive(space)
+        )
+        why = booking_rules.may_book(user, resource, None, policy=policy)
+        if why:
+            refused.append((resource, why))
+    return refused
 
 
 def practices_for(user, space: Space):

@@ -24,7 +24,17 @@ from spaces.models import Closure, Resource, Space
 
 from . import grids, services
 from . import rules as booking_rules
-from .forms import BookingForm, FindForm, PolicyForm, ReasonForm, RefuseForm, ResourceGroupForm, WaitlistForm, book_link
+from .forms import (
+    BookingForm,
+    FindForm,
+    PolicyForm,
+    ReasonForm,
+    RefuseForm,
+    ResourceGroupForm,
+    WaitlistForm,
+    book_link,
+    booking_refusals,
+)
 from .models import Booking, BookingPolicy, ResourceGroup, WaitlistEntry
 
 
@@ -137,13 +147,16 @@ def book(request, slug):
             errors_to_form(form, error)
         else:
             return _booked(request, space, created)
+    resources = list(form.fields["resource"].queryset)
+    refusals = booking_refusals(request.user, space, resources)
     context = {
         "space": space,
         "form": form,
         "conflicts": conflicts,
         "free_count": free_count,
         "refusal": refusal,
-        "can_book_anything": form.fields["resource"].queryset.exists(),
+        "refusals": refusals,
+        "can_book_anything": len(refusals) < len(resources),
     }
     return render(request, "bookings/book.html", context)
 

@@ -131,6 +131,53 @@ def test_public_page_has_no_serious_accessibility_violations(name, index, browse
     check_page(browser, axe_js, live_server.url + localise(case.path(world), "en"))
 
 
+def signed_in_pages(prefixes: tuple[str, ...] = ("bookings:", "allocation:")) -> list[tuple[str, int]]:
+    """(route name, case index) of the UI GET pages of these apps that need signing in and that the space's
+    coordinator opens with 200 (the public ones are checked above). Fragments that a page loads into itself are
+    checked as part of that page."""
+    fragments = {"allocation:progress"}
+    out = []
+    for name, cases in sorted(all_cases().items()):
+        if not name.startswith(prefixes) or name in fragments:
+            continue
+        for i, case in enumerate(cases):
+            if (
+                case.method.lower() == "get"
+                and case.expect.get("anonymous") != 200
+                and case.expect["coordinator"] == 200
+            ):
+                out.append((name, i))
+    return out
+
+
+SIGNED_IN_PAGES = signed_in_pages()
+
+
+def sign_in(driver, base_url: str, person) -> None:
+    """Give the browser a session of ``person`` (made by the test client; no password typed)."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(person)
+    driver.get(base_url + "/en/accounts/login/")  # the cookie's site must be open first
+    driver.delete_all_cookies()
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    driver.add_cookie({"name": settings.SESSION_COOKIE_NAME, "value": cookie, "path": "/"})
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(("name", "index"), SIGNED_IN_PAGES, ids=[f"{n}[{i}]" for n, i in SIGNED_IN_PAGES])
+def test_signed_in_page_has_no_serious_accessibility_violations(name, index, browser, axe_js, live_server):
+    case = all_cases()[name][index]
+    world = build_world()
+    sign_in(browser, live_server.url, world.coordinator)
+    try:
+        check_page(browser, axe_js, live_server.url + localise(case.path(world), "en"))
+    finally:
+        browser.delete_all_cookies()
+
+
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("path", ["/en/accounts/login/", "/en/accounts/password/reset/"])
 def test_account_page_has_no_serious_accessibility_violations(path, browser, axe_js, live_server):

@@ -124,9 +124,10 @@ ROUTES = {
     "allocation:slot-remove": Case(
         ui(lambda w: f"{w.alloc_proposed.pk}/slots/{w.alloc_proposed_slot.pk}/remove/"), POSTED, method="post"
     ),
-    "allocation:release": Case(
-        ui(lambda w: f"{w.alloc_published.pk}/slots/{w.alloc_my_slot.pk}/release/"), MEMBER_POSTED, method="post"
-    ),
+    "allocation:release": [
+        Case(ui(lambda w: f"{w.alloc_published.pk}/slots/{w.alloc_my_slot.pk}/release/"), MEMBER),  # asks first
+        Case(ui(lambda w: f"{w.alloc_published.pk}/slots/{w.alloc_my_slot.pk}/release/"), MEMBER_POSTED, method="post"),
+    ],
     "allocation:swap": Case(ui(lambda w: f"{w.alloc_published.pk}/slots/{w.alloc_my_slot.pk}/swap/"), MEMBER),
     "allocation:swap-answer": Case(
         ui(lambda w: f"{w.alloc_published.pk}/swaps/{w.alloc_swap.pk}/answer/"),
