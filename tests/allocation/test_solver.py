@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
+import math
+import random
+import time
+
 import pytest
 
 from allocation.solver import (
@@ -10,11 +15,14 @@ from allocation.solver import (
     Request,
     Result,
     Window,
+    _lift_lowest,
+    candidate_placements,
     explain,
     figures,
     first_come_first_served,
     generate,
     greedy,
+    max_hours,
     naive_greedy,
     round_robin,
     solve,
@@ -113,7 +121,7 @@ def test_buffers_keep_a_gap_between_placements_in_a_room():
 def test_the_result_reports_phases_gap_and_proof():
     instance = generate(4, 2, 1.0, seed=2)
     result = solve(instance, time_limit=2)
-    assert result.method == "cp-sat"
+    assert result.method == "mip"
     assert {"served", "hours_only", "max_min", "hours"} <= set(result.phases)
     assert result.solve_seconds <= 2.5
     assert result.gap is not None and 0 <= result.gap < 1
@@ -138,3 +146,142 @@ def test_explain_says_what_blocked_each_unmet_request():
     free = Instance(1, 2, ("r",), instance.requests, instance.entitlements)
     granted = Result("hand", "heuristic", {"a": Placement("a", "r", 0, 0, 0)})
     assert explain(free, granted) == {"a2": "own_requests", "closed": "taken_for_fairness"}
+
+
+# --------------------------------------------------------------------------------------------- against brute force
+
+
+def _tiny_instance(seed: int) -> Instance:
+    """Three practices, two rooms, one day of six slots, six requests with few placements each (brute-forceable)."""
+    rng = random.Random(seed)
+    requests = []
+    for n in range(6):
+        duration = rng.choice((1, 2, 3))
+        start = rng.randint(0, 6 - duration)
+        end = min(6, start + duration + rng.randint(0, 1))
+        rooms = tuple(sorted(rng.sample(("r1", "r2"), k=rng.randint(1, 2))))
+        requests.append(Request(f"q{n}", f"P{n % 3}", duration, rooms, (Window(0, start, end),), rng.randint(1, 5)))
+    entitlements = {"P0": 1, "P1": rng.choice((1, 2)), "P2": 1}
+    return Instance(1, 6, ("r1", "r2"), requests, entitlements, seed=seed)
+
+
+def _timetables(instance):
+    """Every feasible timetable (each request unplaced or in one of its candidate placements)."""
+    durations = {r.id: r.duration for r in instance.requests}
+    options = [[None, *candidate_placements(instance, r)] for r in instance.requests]
+    for combo in itertools.product(*options):
+        placements = {r.id: p for r, p in zip(instance.requests, combo, strict=True) if p is not None}
+        used = [s for rid, p in placements.items() for s in instance.occupied(p, durations[rid])]
+        if len(used) == len(set(used)):
+            yield placements
+
+
+def _lexicographic_optimum(instance, max_hours_loss):
+    """(practices served, lowest weighted satisfaction in 0.1 %, hours) of the issue's lexicographic order."""
+    by_id = {r.id: r for r in instance.requests}
+    asked = {}
+    for r in instance.requests:
+        asked[r.practice] = asked.get(r.practice, 0) + r.worth
+    top = max(instance.entitlements.values())
+
+    def key(placements):
+        got = dict.fromkeys(asked, 0)
+        for rid, p in placements.items():
+            got[by_id[rid].practice] += by_id[rid].value(p.rank)
+        served = sum(1 for q in got if got[q])
+        t = min(got[q] * 1000 * 100 // (asked[q] * round(100 * instance.entitlements[q] / top)) for q in got)
+        return served, min(1000, t), sum(by_id[rid].duration for rid in placements)
+
+    keys = [key(p) for p in _timetables(instance)]
+    served = max(k[0] for k in keys)
+    keys = [k for k in keys if k[0] == served]
+    if max_hours_loss is not None:
+        cap = math.ceil((1 - max_hours_loss) * max(k[2] for k in keys))
+        keys = [k for k in keys if k[2] >= cap]
+    t = max(k[1] for k in keys)
+    return served, t, max(k[2] for k in keys if k[1] == t), key
+
+
+@pytest.mark.parametrize("max_hours_loss", [0.01, None])
+@pytest.mark.parametrize("seed", range(6))
+def test_a_proven_answer_is_the_brute_force_lexicographic_optimum(seed, max_hours_loss):
+    instance = _tiny_instance(seed)
+    served, t, hours, key = _lexicographic_optimum(instance, max_hours_loss)
+
+    result = solve(instance, time_limit=10, max_hours_loss=max_hours_loss)
+
+    assert result.proven_optimal and result.gap == 0.0
+    _no_double_use(instance, result)
+    assert key(result.placements) == (served, t, hours)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_max_hours_is_the_brute_force_optimum(seed):
+    instance = _tiny_instance(seed)
+    best = max(sum(r.duration for r in instance.requests if r.id in p) for p in _timetables(instance))
+
+    assert max_hours(instance, time_limit=10) == (best, best)
+
+
+def test_max_min_comes_before_hours_and_hours_before_preferences():
+    # One room, six slots. A's 6-slot request alone fills the day (most hours, A satisfied, B nothing); the fair
+    # order gives B its 2 slots first, then as many hours as that allows (A's 4-slot alternative), then windows.
+    instance = Instance(
+        days=1,
+        slots_per_day=6,
+        rooms=("r",),
+        requests=[
+            Request("a6", "A", 6, ("r",), (Window(0, 0, 6),), importance=5),
+            Request("a4", "A", 4, ("r",), (Window(0, 0, 6),), importance=1),
+            Request("b", "B", 2, ("r",), (Window(0, 4, 6), Window(0, 0, 2)), importance=1),
+        ],
+        entitlements={"A": 1, "B": 1},
+    )
+    result = solve(instance, time_limit=5, max_hours_loss=None)
+
+    assert result.proven_optimal
+    assert set(result.placements) == {"a4", "b"}
+    assert result.placements["b"].rank == 0  # its first window: the preference phase
+    assert figures(instance, result)["granted_slots"] == 6
+    assert max_hours(instance) == (6, 6)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_same_seed_gives_the_same_timetable_and_another_seed_an_equally_fair_one(seed):
+    instance = _tiny_instance(seed)
+    *_, key = _lexicographic_optimum(instance, 0.01)
+    reseeded = Instance(1, 6, instance.rooms, instance.requests, instance.entitlements, seed=seed + 100)
+
+    first, second, third = (solve(i, time_limit=10) for i in (instance, instance, reseeded))
+
+    assert first.proven_optimal and third.proven_optimal
+    assert first.placements == second.placements
+    assert key(third.placements) == key(first.placements)
+
+
+def test_the_fallback_answers_when_the_limit_hits_before_any_bound():
+    instance = generate(50, 10, 2.0, seed=1)  # its max-min LP alone takes far longer than the limit
+    result = solve(instance, time_limit=0.02)
+
+    assert result.status == "fallback" and not result.proven_optimal
+    _no_double_use(instance, result)
+    fair_greedy = figures(instance, greedy(instance))
+    assert figures(instance, result)["min_weighted_satisfaction"] >= fair_greedy["min_weighted_satisfaction"]
+
+
+def test_the_local_search_lifts_the_lowest_and_keeps_the_hours():
+    instance = generate(30, 6, 1.4, seed=2)
+    by_id = {r.id: r for r in instance.requests}
+    start = naive_greedy(instance).placements
+    hours = sum(by_id[rid].duration for rid in start)
+    asked = {}
+    for r in instance.requests:
+        asked[r.practice] = asked.get(r.practice, 0) + r.worth
+
+    lifted = _lift_lowest(instance, start, min_hours=hours - 2, weights=asked, deadline=time.perf_counter() + 5)
+
+    result = Result("lifted", "heuristic", lifted)
+    _no_double_use(instance, result)
+    assert figures(instance, result)["granted_slots"] >= hours - 2
+    before = figures(instance, Result("start", "heuristic", start))["min_satisfaction"]
+    assert figures(instance, result)["min_satisfaction"] > before
