@@ -143,7 +143,7 @@ class SolveRun(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     phase = models.CharField(max_length=40, blank=True)
-    method = models.CharField(max_length=20, blank=True)  # cp-sat, greedy fallback
+    method = models.CharField(max_length=20, blank=True)  # mip, greedy fallback
     proven_optimal = models.BooleanField(_("proven optimal"), default=False)
     gap = models.FloatField(_("gap"), null=True, blank=True)
     figures = models.JSONField(default=dict, blank=True)

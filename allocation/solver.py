@@ -119,7 +119,7 @@ class Placement:
 
 @dataclass
 class Result:
-    method: str  # "cp-sat", "greedy", "fcfs", "round-robin", "hours-only"
+    method: str  # "mip", "greedy", "fcfs", "round-robin", "hours-only"
     status: str  # "optimal", "feasible", "fallback", "heuristic"
     placements: dict  # Request.id → Placement
     solve_seconds: float = 0.0
@@ -206,6 +206,7 @@ def figures(instance: Instance, result: Result) -> dict:
         "solve_seconds": result.solve_seconds,
         "gap": result.gap,
         "proven_optimal": result.proven_optimal,
+        "min_weighted_bound": result.min_weighted_bound,
     }
 
 
