@@ -7,6 +7,12 @@ HOST ?= 127.0.0.1
 WORKERS ?= 2
 export PLEK_NO_RATE_LIMITS ?= 1
 
+# The web server and, beside it, the background worker (allocation rounds, emails); stopping one stops both.
+define SERVE_WITH_WORKER
+@$(PY) manage.py db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+  $(VENV)/bin/gunicorn plek.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile -
+endef
+
 .PHONY: demo serve worker static test test-sqlite test-postgres lint fmt messages translations bench venv clean
 
 $(VENV)/.installed: requirements.lock
@@ -39,10 +45,10 @@ demo: venv translations static
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	@$(PY) manage.py demo_accounts --host $(HOST) --port $(PORT)
-	$(VENV)/bin/gunicorn plek.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile -
+	$(SERVE_WITH_WORKER)
 
 serve: venv translations static
-	$(VENV)/bin/gunicorn plek.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile -
+	$(SERVE_WITH_WORKER)
 
 # The background worker (allocation rounds' solver): django-tasks' database worker.
 worker: venv
