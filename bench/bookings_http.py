@@ -10,7 +10,11 @@ BENCH_SIZE=small: a small dataset, 25 per client. BENCH_THREADS (threads per gun
 workers; 1: sync workers), BENCH_WORKERS (default: one per core for gthread, 2 x cores + 1 for sync),
 BENCH_CLIENTS (default 16 client processes),
 BENCH_REQUESTS (per client). Also prints where the CPU went (gunicorn, PostgreSQL, the clients, the rest of the
-machine), since client, server and database share the same cores.
+machine), since client, server and database share the same cores. DB_PREPARE_THRESHOLD (plek.settings) is passed
+on to gunicorn: e.g. 5 for server-side prepared statements.
+The confirmation emails are enqueued for the task worker (bookings.tasks), which this bench does not run: it
+prints how many were queued and what sending them costs in CPU (measured on 200 of them, in this process), then
+deletes the queued ones (no mail is sent).
 Promise: at least 500 bookings/s with p99 under 50 ms at 16 clients.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/plek_bench_bookings BENCH_SIZE=full \
@@ -166,6 +170,30 @@ def report(name: str, wall: float, latencies: list[float], statuses: list[int]) 
     return rate
 
 
+def email_cost(start_at: dt.datetime) -> None:
+    """The confirmation emails the run queued for the worker: how many, and their CPU (200 sent here, to nowhere)."""
+    from django.core import mail
+    from django.test.utils import override_settings
+    from django_tasks_db.models import DBTaskResult
+
+    from bookings.tasks import send_notification
+
+    queued = DBTaskResult.objects.filter(task_path=send_notification.module_path, status="READY")
+    print(f"email tasks queued for the worker: {queued.count()}")
+    sample = list(queued.order_by("enqueued_at")[:200].values_list("args_kwargs", flat=True))
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+        cpu = time.process_time()
+        for args in sample:
+            send_notification.call(*args["args"])
+        cpu = time.process_time() - cpu
+        mail.outbox = []
+    if sample:
+        print(f"email CPU (worker, in this process): {cpu / len(sample) * 1000:.2f} ms per booking")
+    deleted, _ = queued.delete()
+    print(f"email tasks deleted (the bench sends no mail): {deleted}")
+    connection.close()
+
+
 def main() -> int:
     if connection.vendor != "postgresql":
         print("bookings_http: needs PostgreSQL (set DATABASE_URL); skipped")
@@ -194,6 +222,7 @@ def main() -> int:
         meter.stop()
     api_rate = report("http", wall, latencies, statuses)
     meter.report("http")
+    email_cost(start_at)
     p99 = data.percentile(latencies, 99) * 1000
     raw_start = start_at + dt.timedelta(days=60)
     meter = data.CpuMeter(database=connection.settings_dict["NAME"])

@@ -3,6 +3,9 @@
 - A private feed per member: their own bookings and their practices', behind a secret link (calendars.FeedToken)
   that the member can reset, which stops the old link at once.
 - A public feed per space: its public, confirmed bookings, without any personal detail.
+
+Each event has a SEQUENCE and a LAST-MODIFIED, so that calendar clients take in a booking that was approved or
+moved: both are read from the audit log (the booking's entries after its creation), in one query per feed.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import icalendar
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Max
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,6 +28,7 @@ from django.views.decorators.http import require_http_methods
 
 from calendars import services as calendar_services
 from calendars.models import FeedToken
+from core.models import AuditEntry
 from spaces.models import Space
 
 from . import grids, queries
@@ -48,11 +53,31 @@ def _calendar(name: str) -> icalendar.Calendar:
     return cal
 
 
-def _event(booking: Booking, *, summary: str, description: str = "", url: str = "") -> icalendar.Event:
+def _revisions(bookings: list[Booking]) -> dict[int, tuple[int, dt.datetime]]:
+    """Per booking id: (SEQUENCE, LAST-MODIFIED), from the audit entries written about the booking itself after
+    its creation (approved, moved, …): their number and the latest one's time. Bookings without any are left out.
+    One query."""
+    rows = (
+        AuditEntry.objects.filter(object_type=Booking._meta.label_lower, object_id__in=[str(b.pk) for b in bookings])
+        .exclude(action="bookings.created")
+        .order_by()
+        .values("object_id")
+        .annotate(count=Count("id"), last=Max("at"))
+    )
+    return {int(row["object_id"]): (row["count"], row["last"]) for row in rows}
+
+
+def _event(
+    booking: Booking, *, summary: str, description: str = "", url: str = "", revisions: dict | None = None
+) -> icalendar.Event:
     space = booking.resource.space
+    sequence, modified = (revisions or {}).get(booking.pk, (0, booking.created_at))
     event = icalendar.Event()
     event.add("uid", f"booking-{booking.pk}@{_host()}")
     event.add("dtstamp", timezone.now())
+    event.add("created", booking.created_at)
+    event.add("last-modified", max(modified, booking.created_at))
+    event.add("sequence", sequence)
     event.add("dtstart", booking.start)
     event.add("dtend", booking.end)
     event.add("summary", summary)
@@ -86,6 +111,8 @@ def private_feed(request, token: str):
         .select_related("resource__space", "practice")
         .order_by("start", "id")[:MAX_EVENTS]
     )
+    bookings = list(bookings)
+    revisions = _revisions(bookings)
     cal = _calendar(_("My bookings (%(site)s)") % {"site": settings.SITE_NAME})
     for booking in bookings:
         space = booking.resource.space
@@ -96,7 +123,7 @@ def private_feed(request, token: str):
             lines.append(f"{_('Practice')}: {booking.practice.name}")
         lines.append(f"{_('Status')}: {booking.get_status_display()}")
         url = settings.SITE_URL + reverse("bookings:detail", kwargs={"slug": space.slug, "pk": booking.pk})
-        cal.add_component(_event(booking, summary=summary, description="\n".join(lines), url=url))
+        cal.add_component(_event(booking, summary=summary, description="\n".join(lines), url=url, revisions=revisions))
     return _response(cal, "plek-bookings.ics")
 
 
@@ -104,7 +131,8 @@ def public_feed(request, slug: str):
     """A space's public bookings (confirmed, marked public): for everyone, without personal details."""
     space = get_object_or_404(Space, slug=slug)
     now = timezone.now()
-    bookings = grids.public_bookings(space, now - PAST, now + FUTURE)[:MAX_EVENTS]
+    bookings = list(grids.public_bookings(space, now - PAST, now + FUTURE)[:MAX_EVENTS])
+    revisions = _revisions(bookings)
     cal = _calendar(_("%(space)s: public calendar") % {"space": space.name})
     url = settings.SITE_URL + reverse("bookings:public", kwargs={"slug": space.slug})
     for booking in bookings:
@@ -112,7 +140,7 @@ def public_feed(request, slug: str):
         description = ""
         if booking.practice and booking.practice.public_profile:
             description = _("With %(practice)s") % {"practice": booking.practice.name}
-        cal.add_component(_event(booking, summary=summary, description=description, url=url))
+        cal.add_component(_event(booking, summary=summary, description=description, url=url, revisions=revisions))
     return _response(cal, f"{space.slug}-public.ics")
 
 

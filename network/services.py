@@ -233,6 +233,28 @@ def admit(
     return Admission(allowed=True, free=not charge, charge=charge, used_this_month=used, visit=visit)
 
 
+def lock_admissions(host_space: Space, privilege: str) -> None:
+    """Hold the host's rule row for ``privilege`` until the end of the transaction, as ``admit`` holds it while
+    it records a day: a day given back and a day admitted at the same host wait for each other."""
+    NetworkAccess.objects.select_for_update().filter(space=host_space, privilege=privilege).first()
+
+
+@transaction.atomic
+def give_back(visit: NetworkVisit, *, by=None) -> None:
+    """A counted day whose use was cancelled (an event registration) and that nothing else needs: it no longer
+    counts towards the free days or the ledger, and the visitor may use it again. The caller decides that nothing
+    else needs it, under ``lock_admissions``. Side effects: the NetworkVisit is deleted; audit
+    "network.visit_given_back" (with what it was)."""
+    audit.record(
+        visit,
+        "network.visit_given_back",
+        by=by,
+        space=visit.space,
+        before=audit.snapshot(visit, ["privilege", "date", "member", "home_space", "home_installation", "charge"]),
+    )
+    visit.delete()
+
+
 def check_booking(by, resource: Resource, periods) -> str | None:
     """Why the host's network rules refuse ``by`` booking ``resource`` for ``periods`` (None: they allow it).
 

@@ -114,6 +114,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif os.environ.get("DB_PREPARE_THRESHOLD"):
+    # PostgreSQL: bind parameters on the server and prepare a statement once it has run this many times on a
+    # connection, so that it is planned once per connection instead of at every request (planning is most of
+    # the database's CPU for the booking API's statements). Off by default: a pooler in transaction mode
+    # (PgBouncer before 1.21) does not keep prepared statements.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True, prepare_threshold=int(os.environ["DB_PREPARE_THRESHOLD"])
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "community.Member"

@@ -1,4 +1,8 @@
-"""Every programme as iCal, RSS, Atom and JSON Feed: public dates only, outside the language prefix."""
+"""Every programme as iCal, RSS, Atom and JSON Feed: public dates only, outside the language prefix.
+
+The iCal feeds also keep the dates to come that were cancelled (STATUS:CANCELLED), and give each date a SEQUENCE
+(raised when it moves or is cancelled) and a LAST-MODIFIED, so that calendar clients update the copies they hold.
+"""
 
 from __future__ import annotations
 
@@ -36,6 +40,9 @@ def _items(occurrences):
             "category": event.get_category_display(),
             "image": _url(event.image.url) if event.image else "",
             "updated": event.created_at,
+            "modified": max(occ.changed_at or event.created_at, event.created_at),
+            "sequence": occ.sequence,
+            "cancelled": occ.is_cancelled,
         }
 
 
@@ -49,6 +56,10 @@ def _ics(title: str, items) -> HttpResponse:
         vevent = icalendar.Event()
         vevent.add("uid", item["uid"])
         vevent.add("dtstamp", now)
+        vevent.add("created", item["updated"])
+        vevent.add("last-modified", item["modified"])
+        vevent.add("sequence", item["sequence"])
+        vevent.add("status", "CANCELLED" if item["cancelled"] else "CONFIRMED")
         vevent.add("dtstart", item["start"])
         vevent.add("dtend", item["end"])
         vevent.add("summary", item["title"])
@@ -106,7 +117,9 @@ def _json(title: str, link: str, feed_url: str, items) -> JsonResponse:
     return JsonResponse(data, content_type="application/feed+json", json_dumps_params={"ensure_ascii": False})
 
 
-def _render(request, fmt: str, title: str, link: str, occurrences) -> HttpResponse:
+def _render(request, fmt: str, title: str, link: str, dates) -> HttpResponse:
+    """``dates``: the agenda's arguments; the iCal feed also lists the cancelled dates to come."""
+    occurrences = queries.agenda(public_only=True, with_cancelled=fmt == "ics", **dates)[:FEED_SIZE]
     items = list(_items(occurrences))
     if fmt == "ics":
         return _ics(title, items)
@@ -119,13 +132,11 @@ def _render(request, fmt: str, title: str, link: str, occurrences) -> HttpRespon
 
 def space_feed(request, slug: str, fmt: str):
     space = get_object_or_404(Space, slug=slug)
-    occurrences = queries.agenda(space=space, public_only=True)[:FEED_SIZE]
     link = _url(reverse("programme:space", args=[space.slug]))
-    return _render(request, fmt, space.name, link, occurrences)
+    return _render(request, fmt, space.name, link, {"space": space})
 
 
 def network_feed(request, slug: str, fmt: str):
     network = get_object_or_404(Network, slug=slug)
-    occurrences = queries.agenda(network=network, public_only=True)[:FEED_SIZE]
     link = _url(reverse("programme:agenda") + f"?network={network.slug}")
-    return _render(request, fmt, network.name, link, occurrences)
+    return _render(request, fmt, network.name, link, {"network": network})

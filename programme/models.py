@@ -178,6 +178,10 @@ class Occurrence(models.Model):
     is_cancelled = models.BooleanField(default=False)
     capacity = models.PositiveIntegerField(null=True, blank=True)
     confirmed_count = models.PositiveIntegerField(default=0)
+    # For calendar clients (iCal SEQUENCE and LAST-MODIFIED): raised when the date moves or is cancelled; the
+    # time of the last change to the date or to what its event says (None: unchanged since it was created).
+    sequence = models.PositiveIntegerField(default=0)
+    changed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("date")
@@ -229,6 +233,18 @@ class Registration(models.Model):
     attended = models.BooleanField(_("attended"), null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
     promoted_at = models.DateTimeField(null=True, blank=True)
+    # A member of the space's network (not of the space) registered for a member event: the day counted for them
+    # at the host (network.NetworkVisit; several registrations of one day share it), only once they have a place.
+    network_member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    network_visit = models.ForeignKey(
+        "network.NetworkVisit",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="registrations",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -30,9 +30,16 @@ def agenda(
     free: bool = False,
     accessible: bool = False,
     public_only: bool = False,
+    with_cancelled: bool = False,
 ) -> QuerySet[Occurrence]:
-    """Upcoming dates the user may see, in order; one query (with the event and space joined)."""
-    qs = Occurrence.objects.filter(is_cancelled=False).filter(SHOWN_BOOKING)
+    """Upcoming dates the user may see, in order; one query (with the event and space joined).
+
+    ``with_cancelled``: the cancelled dates too (iCal feeds keep them, marked cancelled, so that calendar
+    clients that copied them learn it)."""
+    shown = Q(is_cancelled=False) & SHOWN_BOOKING
+    if with_cancelled:
+        shown |= Q(is_cancelled=True)
+    qs = Occurrence.objects.filter(shown)
     if public_only:
         qs = qs.filter(audience=Event.Audience.PUBLIC)
     else:

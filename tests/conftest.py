@@ -19,6 +19,8 @@ def _plain_static(settings):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Background jobs (e.g. the booking emails, bookings.tasks) run at once, so that tests see their effects.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.ACCOUNT_RATE_LIMITS = False
     settings.PLEK_RATE_LIMITS = False
     # A fast hasher: every factory-made member hashes a password (PBKDF2 takes ~0.5 s here; the suite makes thousands).
