@@ -29,6 +29,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _bookings_data as data  # noqa: E402
+from _cpu import CpuMeter  # noqa: E402
 
 FULL = os.environ.get("BENCH_SIZE", "small") == "full"
 ROUNDS = 100 if FULL else 20
@@ -56,29 +57,47 @@ def main() -> int:
     end = start + dt.timedelta(hours=5)
     print(f"load average before: {os.getloadavg()[0]:.2f}")
     times = []
-    for _ in range(ROUNDS):
-        space_rules.forget(user)  # as in a fresh request: the user's rules are read again
-        with CaptureQueriesContext(connection) as ctx:
-            t0 = time.perf_counter()
-            found = availability.find_free(user, start, end, duration=dt.timedelta(hours=2), network=network)
-            times.append(time.perf_counter() - t0)
+    with CpuMeter(connection) as cpu:
+        for _ in range(ROUNDS):
+            space_rules.forget(user)  # as in a fresh request: the user's rules are read again
+            with CaptureQueriesContext(connection) as ctx:
+                t0 = time.perf_counter()
+                found = availability.find_free(user, start, end, duration=dt.timedelta(hours=2), network=network)
+                times.append(time.perf_counter() - t0)
     print(f"availability (service) queries: {len(ctx)}")
     print(f"availability (service) results: {len(found)}")
     print(f"availability (service) p50: {data.percentile(times, 50) * 1000:.1f} ms")
     print(f"availability (service) p95: {data.percentile(times, 95) * 1000:.1f} ms")
+    print(f"availability (service) CPU per search: {cpu.per_call(ROUNDS)}")
+
+    # A month in one space of 100 resources: a thousand busy periods to read and subtract.
+    month_end = start + dt.timedelta(days=31)
+    times = []
+    with CpuMeter(connection) as cpu:
+        for _ in range(ROUNDS):
+            space_rules.forget(user)
+            t0 = time.perf_counter()
+            month = availability.find_free(user, start, month_end, duration=dt.timedelta(hours=2), space=big)
+            times.append(time.perf_counter() - t0)
+    print(f"availability, 31 days in one space: {len(month)} results, {sum(len(r.slots) for r in month)} slots")
+    print(f"availability, 31 days in one space p50: {data.percentile(times, 50) * 1000:.1f} ms")
+    print(f"availability, 31 days in one space p95: {data.percentile(times, 95) * 1000:.1f} ms")
+    print(f"availability, 31 days in one space CPU per search: {cpu.per_call(ROUNDS)}")
 
     monday = day - dt.timedelta(days=day.weekday())
     w_start = dt.datetime.combine(monday, dt.time(0), tzinfo=big.tz)
     w_end = w_start + dt.timedelta(days=7)
     times = []
-    for _ in range(ROUNDS):
-        with CaptureQueriesContext(connection) as ctx:
-            t0 = time.perf_counter()
-            rows = queries.bookings_by_resource(big, w_start, w_end)
-            times.append(time.perf_counter() - t0)
+    with CpuMeter(connection) as cpu:
+        for _ in range(ROUNDS):
+            with CaptureQueriesContext(connection) as ctx:
+                t0 = time.perf_counter()
+                rows = queries.bookings_by_resource(big, w_start, w_end)
+                times.append(time.perf_counter() - t0)
     print(f"week view: {len(rows)} resources, {sum(len(b) for _r, b in rows)} bookings, {len(ctx)} queries")
     print(f"week view p50: {data.percentile(times, 50) * 1000:.1f} ms")
     print(f"week view p95: {data.percentile(times, 95) * 1000:.1f} ms")
+    print(f"week view CPU per call: {cpu.per_call(ROUNDS)}")
 
     if connection.vendor == "postgresql":
         from api.authentication import issue_token

@@ -32,6 +32,7 @@ from django.utils import timezone  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _bookings_data as data  # noqa: E402
+from _cpu import CpuMeter  # noqa: E402
 
 FULL = os.environ.get("BENCH_SIZE", "small") == "full"
 SPACES = int(os.environ.get("BENCH_SPACES", 1000 if FULL else 50))
@@ -41,17 +42,19 @@ ROUNDS = int(os.environ.get("BENCH_ROUNDS", 40))
 BOUND_MS = 50.0
 
 
-def measure(client: Client, url: str) -> tuple[float, float, int, int]:
+def measure(client: Client, url: str) -> tuple[float, float, int, int, str]:
     client.get(url)  # warm up: templates, URL resolvers
     times = []
-    for _ in range(ROUNDS):
-        t0 = time.perf_counter()
-        response = client.get(url)
-        times.append((time.perf_counter() - t0) * 1000)
-        assert response.status_code == 200, response.status_code
+    with CpuMeter(connection) as cpu:
+        for _ in range(ROUNDS):
+            t0 = time.perf_counter()
+            response = client.get(url)
+            times.append((time.perf_counter() - t0) * 1000)
+            assert response.status_code == 200, response.status_code
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
-    return data.percentile(times, 50), data.percentile(times, 95), len(queries), len(response.content)
+    p50, p95 = data.percentile(times, 50), data.percentile(times, 95)
+    return p50, p95, len(queries), len(response.content), cpu.per_call(ROUNDS)
 
 
 def main() -> int:
@@ -76,9 +79,10 @@ def main() -> int:
     print(f"load average before: {os.getloadavg()[0]:.2f}")
     failed = False
     for label, url in (("week view", week), ("day view", f"/en/spaces/{space.slug}/bookings/day/?date={day}")):
-        p50, p95, count, size = measure(client, url)
+        p50, p95, count, size, cpu = measure(client, url)
         print(f"{label} p50: {p50:.1f} ms")
         print(f"{label} p95: {p95:.1f} ms")
+        print(f"{label} CPU per page: {cpu}")
         print(f"{label} queries: {count}")
         print(f"{label} size: {size // 1024} KiB")
         if label == "week view" and p50 > BOUND_MS:
@@ -86,8 +90,8 @@ def main() -> int:
             failed = True
     # The query count must not depend on the number of bookings: an empty week runs the same queries.
     empty = f"/en/spaces/{space.slug}/bookings/?date={day.replace(year=day.year + 5)}"
-    *_, empty_count, _size = measure(client, empty)
-    *_, full_count, _size = measure(client, week)
+    empty_count = measure(client, empty)[2]
+    full_count = measure(client, week)[2]
     print(f"week view queries, empty week vs this week: {empty_count} vs {full_count}")
     print(f"load average after: {os.getloadavg()[0]:.2f}")
     if empty_count != full_count:

@@ -11,7 +11,7 @@ from types import SimpleNamespace
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from core.forms import plausible_date
@@ -22,6 +22,8 @@ from .forms import book_link, period_query
 from .models import Booking
 
 DEFAULT_HOURS = (8, 22)
+# "HH:MM" of every minute of the day, by minute: the calendar cells show thousands of them.
+_HH_MM = [f"{hour:02d}:{minute:02d}" for hour in range(24) for minute in range(60)]
 
 
 def day_param(request, space: Space) -> dt.date:
@@ -66,6 +68,8 @@ def _by_resource(space: Space, start, end, resource: Resource | None):
     booked = escape(_("Booked"))
     waiting = f' <span class="status">({escape(_("waiting for approval"))})</span>'
     pending = Booking.Status.PENDING
+    confirmed_open = f'<li><a class="booking" href="{detail}'
+    pending_open = f'<li><a class="booking pending" href="{detail}'
     labels: dict[tuple, str] = {}  # escaped once per distinct title and practice (many bookings share them)
     for _resource, bookings in rows:
         for b in bookings:
@@ -77,11 +81,11 @@ def _by_resource(space: Space, start, end, resource: Resource | None):
                 label = labels[key] = (
                     escape(b.title) if b.title else escape(b.practice_name) if b.practice_name else booked
                 )
-            b.cell_item = (
-                f'<li><a class="booking{" pending" if b.status == pending else ""}" href="{detail}{b.pk}/">'
-                f"{s.hour:02d}:{s.minute:02d}–{e.hour:02d}:{e.minute:02d} {label}"
-                f"{waiting if b.status == pending else ''}</a></li>"
-            )
+            times = f"{_HH_MM[s.hour * 60 + s.minute]}–{_HH_MM[e.hour * 60 + e.minute]}"
+            if b.status == pending:
+                b.cell_item = f'{pending_open}{b.pk}/">{times} {label}{waiting}</a></li>'
+            else:
+                b.cell_item = f'{confirmed_open}{b.pk}/">{times} {label}</a></li>'
     return rows
 
 
@@ -118,6 +122,7 @@ class Row:
     cells: list = field(default_factory=list)
     html: str = ""  # the row's <td> cells
     url: str = ""  # the week view of this resource (week grid)
+    head: str = ""  # the row's <th>: the resource, linked to its week (week grid)
 
 
 def week_grid(space: Space, day: dt.date, *, resource: Resource | None = None) -> dict:
@@ -137,29 +142,42 @@ def week_grid(space: Space, day: dt.date, *, resource: Resource | None = None) -
     shut_by_day = [[c for c in closures if c.start < day_end and c.end > day_start] for day_start, day_end in bounds]
     opens = ['<td class="today">' if the_day == today else "<td>" for the_day in days]
     html = Cells()
-    free = f"{html.free}</td>"
+    free = [f"{td}{html.free}</td>" for td in opens]
     tiny = dt.timedelta(microseconds=1)
+    first_day = monday.toordinal()
     # Each row's link to the resource's week: reversed once, not per row.
     week_of = reverse("bookings:resource-week", kwargs={"slug": space.slug, "resource_id": 0})[: -len("0/")]
+    this_week = f"/?date={monday:%Y-%m-%d}"
     rows = []
     for res, own in _by_resource(space, start, end, resource):
-        per_day: list[list] = [[] for _ in days]
+        per_day: list[list] = [[], [], [], [], [], [], []]
         for b in own:
-            first = max(0, (b.local_start.date() - monday).days)
-            last = min(6, ((b.local_end - tiny).date() - monday).days)
+            first = b.local_start.toordinal() - first_day
+            last = (b.local_end - tiny).toordinal() - first_day
             if first == last:
                 per_day[first].append(b)
                 continue
-            for i in range(first, last + 1):
+            for i in range(max(0, first), min(6, last) + 1):
                 per_day[i].append(b)
         cells, tds = [], []
-        for i, the_day in enumerate(days):
-            here = per_day[i]
+        for i, here in enumerate(per_day):
             shut = [c for c in shut_by_day[i] if c.resource_id in (None, res.pk)] if shut_by_day[i] else []
-            cells.append({"day": the_day, "bookings": here, "closures": shut})
-            tds.append(opens[i] + (html.content(here, shut) + "</td>" if here or shut else free))
-        row = Row(res, cells, mark_safe("".join(tds)))  # noqa: S308  (escaped in Cells and _by_resource)
-        row.url = f"{week_of}{res.pk}/?date={monday:%Y-%m-%d}"
+            cells.append({"day": days[i], "bookings": here, "closures": shut})
+            if shut:
+                tds.append(f"{opens[i]}{html.content(here, shut)}</td>")
+            elif here:
+                tds.append(f"{opens[i]}<ul>{''.join([b.cell_item for b in here])}</ul></td>")
+            else:
+                tds.append(free[i])
+        # SafeString rather than mark_safe (the same for a str, without its check for lazy strings): 200 a page.
+        row = Row(res, cells, SafeString("".join(tds)))  # escaped in Cells and _by_resource
+        row.url = f"{week_of}{res.pk}{this_week}"
+        name = escape(res.name)
+        row.head = SafeString(  # escaped here
+            f'<th scope="row">{name}</th>'
+            if resource
+            else f'<th scope="row"><a href="{escape(row.url)}">{name}</a></th>'
+        )
         rows.append(row)
     return {
         "days": days,
@@ -204,33 +222,40 @@ def day_grid(space: Space, day: dt.date, *, resource: Resource | None = None) ->
     anyone = SimpleNamespace(pk=0)
     tails = {hour: period_query(anyone, s, e, tz).removeprefix("resource=0") for hour, s, e in slots}
     html = Cells()
+    # A free hour's link differs between cells only by the resource and the hour: its parts are escaped once
+    # (escaping works character by character, so escaping the parts escapes the whole).
+    book_label, book_href = escape(book_text), escape(book_path) + "?resource="
+    href_tails = {hour: escape(tail) for hour, tail in tails.items()}
     rows = []
     for res, own in _by_resource(space, start, end, resource):
-        shut = [c for c in closures if c.resource_id in (None, res.pk)]
+        pk = res.pk
+        shut = [c for c in closures if c.resource_id in (None, pk)]
         cells: list[dict] = []
         for hour, slot_start, slot_end in slots:
             here = [b for b in own if b.start < slot_end and b.end > slot_start]
-            closed = [c for c in shut if c.start < slot_end and c.end > slot_start]
+            closed = [c for c in shut if c.start < slot_end and c.end > slot_start] if shut else []
             key = (tuple(b.pk for b in here), tuple(c.pk for c in closed))
             if cells and (here or closed) and cells[-1]["key"] == key:
                 cells[-1]["span"] += 1
                 continue
             cell = {"key": key, "span": 1, "bookings": here, "closures": closed, "hour": hour}
             if not here and not closed:
-                cell["book_url"] = f"{book_path}?resource={res.pk}{tails[hour]}"
+                cell["book_url"] = f"{book_path}?resource={pk}{tails[hour]}"
             cells.append(cell)
+        name = escape(res.name)
         tds = []
         for cell in cells:
             if "book_url" in cell:
-                text = escape(book_text % {"name": res.name, "hour": f"{cell['hour']:02d}"})
+                hour = cell["hour"]
+                text = book_label % {"name": name, "hour": f"{hour:02d}"}
                 tds.append(
-                    f'<td class="free"><a href="{escape(cell["book_url"])}">+'
+                    f'<td class="free"><a href="{book_href}{pk}{href_tails[hour]}">+'
                     f'<span class="visually-hidden"> {text}</span></a></td>'
                 )
             else:
                 span = f' colspan="{cell["span"]}"' if cell["span"] > 1 else ""
                 tds.append(f"<td{span}>{html.content(cell['bookings'], cell['closures'])}</td>")
-        rows.append(Row(res, cells, mark_safe("".join(tds))))  # noqa: S308  (escaped in Cells and here)
+        rows.append(Row(res, cells, SafeString("".join(tds))))  # escaped in Cells and here
     return {
         "day": day,
         "hours": [hour for hour, _s, _e in slots],
@@ -302,6 +327,7 @@ def find_places(user, data: dict, *, slots_per_resource: int = 3) -> list[dict]:
         capacity=data.get("capacity"),
         kind=data.get("kind") or None,
         space=space,
+        network=None if space else data.get("network"),
         features=features,
         accessible=bool(data.get("accessible")),
     )

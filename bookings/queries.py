@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q, TextField
-from django.db.models.functions import Cast
+from django.db import connections
+from django.db.models import Q
 
 from spaces import rules as space_rules
 
@@ -39,6 +39,23 @@ def _utc(text: str) -> dt.datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
 
 
+def timestamp_parser(connection):
+    """How to read a timestamp selected as text on this connection: PostgreSQL's text always carries the offset,
+    so ``fromisoformat`` alone (no Python function call per value); elsewhere ``_utc``."""
+    return dt.datetime.fromisoformat if connection.vendor == "postgresql" else _utc
+
+
+def in_ids(column: str, ids, connection) -> tuple[str, list]:
+    """``column IN (ids)`` for a SQL statement: one array parameter on PostgreSQL, placeholders elsewhere.
+
+    With a hundred placeholders the statement is long, and psycopg converts it again at each execution (it caches
+    only short ones): that, and the ORM building the lookup, cost more than the query itself."""
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)", [list(ids)]
+    ids = list(ids)
+    return f"{column} IN ({', '.join(['%s'] * len(ids))})", ids
+
+
 def bookings_by_resource(space, start: dt.datetime, end: dt.datetime, *, resources=None, statuses=Booking.HOLDING):
     """The week (or day) view: ``[(resource, [CalendarBooking overlapping [start, end)])]`` for the space's
     resources, ordered by name; each resource's bookings by start.
@@ -47,24 +64,35 @@ def bookings_by_resource(space, start: dt.datetime, end: dt.datetime, *, resourc
     then the bookings' columns for the window (index on resource and start). ``resources``: a queryset to narrow
     the list (default: the space's active resources).
     """
+    from community.models import Practice
     from spaces.models import Resource
 
     qs = resources if resources is not None else Resource.objects.filter(space=space, is_active=True)
     resources = list(qs.only("id", "space_id", "name").order_by("name", "id"))
-    if not resources:
-        return []
+    if not resources or not statuses:
+        return [(r, []) for r in resources]
     by_resource: dict[int, list[CalendarBooking]] = {r.pk: [] for r in resources}
-    # The times come as text: psycopg's timestamptz loader, as Django installs it, is pure Python (≈6 µs a value,
-    # most of this function's time for a busy week); fromisoformat takes a fraction of that.
-    rows = (
-        Booking.objects.filter(resource_id__in=list(by_resource), status__in=statuses, start__lt=end, end__gt=start)
-        .annotate(start_text=Cast("start", TextField()), end_text=Cast("end", TextField()))
-        .order_by("start", "id")
-        .values_list("id", "resource_id", "start_text", "end_text", "title", "status", "practice__name")
-    )
+    # In SQL rather than through the ORM: building this query and iterating its rows with the ORM cost three times
+    # what the query does (≈2 ms of ≈3 for a busy week of 100 resources). The times come as text: psycopg's
+    # timestamptz loader, as Django installs it, is pure Python (≈6 µs a value); fromisoformat takes a fraction.
+    connection = connections[Booking.objects.db]
+    quote, adapt = connection.ops.quote_name, connection.ops.adapt_datetimefield_value
+    in_resources, ids = in_ids("b.resource_id", by_resource, connection)
+    in_statuses, status_values = in_ids("b.status", [str(s) for s in statuses], connection)
+    sql = f"""
+        SELECT b.id, b.resource_id, CAST(b.{quote("start")} AS text), CAST(b.{quote("end")} AS text), b.title,
+               b.status, p.name
+          FROM {quote(Booking._meta.db_table)} b LEFT JOIN {quote(Practice._meta.db_table)} p ON p.id = b.practice_id
+         WHERE {in_resources} AND {in_statuses} AND b.{quote("start")} < %s AND b.{quote("end")} > %s
+         ORDER BY b.{quote("start")}, b.id
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*ids, *status_values, adapt(end), adapt(start)])
+        rows = cursor.fetchall()
+    parse = timestamp_parser(connection)
     for pk, resource_id, start_text, end_text, title, status, practice_name in rows:
         by_resource[resource_id].append(
-            CalendarBooking(pk, resource_id, _utc(start_text), _utc(end_text), title, status, practice_name)
+            CalendarBooking(pk, resource_id, parse(start_text), parse(end_text), title, status, practice_name)
         )
     return [(r, by_resource[r.pk]) for r in resources]
 

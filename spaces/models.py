@@ -132,7 +132,8 @@ class Space(models.Model):
         verbose_name = pgettext_lazy("shared building", "space")
         verbose_name_plural = pgettext_lazy("shared buildings", "spaces")
         ordering = ["name"]
-        indexes = [models.Index(fields=["country", "city"])]
+        # name: the network-wide resource search is ordered by space name first (bookings.availability)
+        indexes = [models.Index(fields=["country", "city"]), models.Index(fields=["name"], name="space_name_idx")]
 
     def __str__(self) -> str:
         return self.name
