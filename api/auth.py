@@ -1,5 +1,6 @@
 from django.contrib.auth import authenticate
 from django.urls import path
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -34,7 +35,7 @@ class TokenView(APIView):
             password=serializer.validated_data["password"],
         )
         if member is None or not member.is_active:
-            return error_response(401, "Wrong email or password.", code="invalid_credentials")
+            return error_response(401, _("Wrong email or password."), code="invalid_credentials")
         return Response({"token": issue_token(member, label="api")})
 
 

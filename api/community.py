@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.urls import path
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import exceptions, serializers, status
 from rest_framework.generics import GenericAPIView
@@ -62,7 +63,7 @@ def _managed_practice(request, practice_id) -> Practice:
     require_authenticated(request)
     practice = _practice(request, practice_id)
     if not rules.can_manage_practice(request.user, practice):
-        raise exceptions.PermissionDenied("You may not manage the members of this practice.")
+        raise exceptions.PermissionDenied(_("You may not manage the members of this practice."))
     return practice
 
 
@@ -86,7 +87,7 @@ class PracticeMembersView(GenericAPIView):
         practice = get_object_or_404(Practice, pk=practice_id)
         if not rules.can_see_members(request.user, practice):
             _practice(request, practice_id)  # 401 or 404 first
-            raise exceptions.PermissionDenied("You may not see the members of this practice.")
+            raise exceptions.PermissionDenied(_("You may not see the members of this practice."))
         links = (
             PracticeMember.objects.filter(practice=practice)
             .select_related("member")
@@ -126,7 +127,7 @@ class PracticeMemberView(APIView):
             PracticeMember.objects.select_related("member"), practice=practice, member_id=member_id
         )
         if not rules.can_remove_member(request.user, link):
-            raise exceptions.PermissionDenied("You may not remove members of this practice.")
+            raise exceptions.PermissionDenied(_("You may not remove members of this practice."))
         services.remove_practice_member(link, by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.urls import path
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, generics, serializers, status
 from rest_framework.response import Response
@@ -82,7 +83,7 @@ class VerifyRequestSerializer(serializers.Serializer):
     def validate(self, attrs):
         booking = [name for name in ("resource", "start", "end") if name in attrs]
         if booking and len(booking) != 3:
-            raise serializers.ValidationError("To book, give resource, start and end together.")
+            raise serializers.ValidationError(_("To book, give resource, start and end together."))
         return attrs
 
 
@@ -129,7 +130,7 @@ class Partners(generics.GenericAPIView):
         space_id = request.query_params.get("space")
         if space_id:
             if not space_id.isdigit():
-                raise exceptions.ValidationError({"space": ["Give a space id."]})
+                raise exceptions.ValidationError({"space": [_("Give a space id.")]})
             partners = partners.filter(recognitions__space_id=int(space_id))
         page = self.paginate_queryset(partners.order_by("name", "url"))
         return self.get_paginated_response(PartnerSerializer(page, many=True).data)
@@ -145,9 +146,9 @@ class Partners(generics.GenericAPIView):
         else:
             coordinated = rules.coordinated_space_ids(request.user)
             if not coordinated:
-                raise exceptions.PermissionDenied("Only the coordinators of a space add partner installations.")
+                raise exceptions.PermissionDenied(_("Only the coordinators of a space add partner installations."))
             if len(coordinated) > 1:
-                raise exceptions.ValidationError({"space": ["You coordinate several spaces: say which."]})
+                raise exceptions.ValidationError({"space": [_("You coordinate several spaces: say which.")]})
             space = get_object_or_404(Space, pk=next(iter(coordinated)))
         try:
             added = services.add_partner(space, values["url"], values["fingerprint"], by=request.user)
@@ -170,7 +171,7 @@ class Passes(APIView):
         host = data.validated_data["host"].rstrip("/")
         partner = services.hosts_for(request.user).filter(url=host).first()
         if partner is None:
-            raise exceptions.PermissionDenied("None of your spaces recognises this partner installation.")
+            raise exceptions.PermissionDenied(_("None of your spaces recognises this partner installation."))
         try:
             issued = services.issue_pass(request.user, partner, by=request.user)
         except DjangoPermissionDenied as error:
@@ -203,7 +204,7 @@ class PassVerify(APIView):
             if "resource" in values:
                 resource = Resource.objects.select_related("space").filter(pk=values["resource"]).first()
                 if resource is None:
-                    raise exceptions.ValidationError({"resource": ["No such resource."]})
+                    raise exceptions.ValidationError({"resource": [_("No such resource.")]})
                 verified, bookings, admissions = services.book_as_guest(
                     values["token"], resource, values["start"], values["end"], title=values["title"]
                 )

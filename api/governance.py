@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import exceptions, generics, serializers, status
 from rest_framework.parsers import MultiPartParser
@@ -90,7 +91,9 @@ class ProposalCreateSerializer(serializers.Serializer):
 
     def validate_change_kind(self, value):
         if value and changes.get(value) is None:
-            raise serializers.ValidationError(f"Unknown change; one of: {', '.join(changes.REGISTRY)}.")
+            raise serializers.ValidationError(
+                _("Unknown change; one of: %(kinds)s.") % {"kinds": ", ".join(changes.REGISTRY)}
+            )
         return value
 
 
@@ -201,7 +204,9 @@ class MaintenanceField(serializers.DictField):
         value = super().to_internal_value(data)
         unknown = set(value) - set(Category.values)
         if unknown:
-            raise serializers.ValidationError(f"Unknown categories: {', '.join(sorted(unknown))}.")
+            raise serializers.ValidationError(
+                _("Unknown categories: %(categories)s.") % {"categories": ", ".join(sorted(unknown))}
+            )
         return value
 
 
@@ -234,7 +239,7 @@ class AgreementSerializer(serializers.ModelSerializer):
 
     def validate(self, attrs):
         if attrs.get("end") and attrs["end"] <= attrs["start"]:
-            raise serializers.ValidationError({"end": ["The end must be after the start."]})
+            raise serializers.ValidationError({"end": [_("The end must be after the start.")]})
         return attrs
 
 
@@ -330,7 +335,7 @@ class SpaceProposals(generics.GenericAPIView):
         if meeting_id is not None:
             meeting = Meeting.objects.filter(space=space, pk=meeting_id).first()
             if meeting is None:
-                raise exceptions.ValidationError({"meeting": ["No such meeting in this space."]})
+                raise exceptions.ValidationError({"meeting": [_("No such meeting in this space.")]})
         try:
             proposal = proposals.create_proposal(space, by=request.user, meeting=meeting, **values)
         except DjangoValidationError as exc:
@@ -365,7 +370,7 @@ class ProposalVotes(APIView):
         if data.validated_data.get("practice"):
             practice = Practice.objects.filter(pk=data.validated_data["practice"]).first()
             if practice is None:
-                raise exceptions.ValidationError({"practice": ["No such practice."]})
+                raise exceptions.ValidationError({"practice": [_("No such practice.")]})
         try:
             vote = proposals.cast_vote(
                 proposal,
@@ -504,7 +509,7 @@ class SpaceIncidents(generics.GenericAPIView):
         if resource_id is not None:
             resource = Resource.objects.filter(space=space, pk=resource_id).first()
             if resource is None:
-                raise exceptions.ValidationError({"resource": ["No such resource in this space."]})
+                raise exceptions.ValidationError({"resource": [_("No such resource in this space.")]})
         try:
             incident = incidents.report_incident(space, by=request.user, resource=resource, **values)
         except DjangoValidationError as exc:
@@ -523,7 +528,7 @@ class IncidentDetail(APIView):
         incident = self._incident(request, pk)
         if not governance_rules.can_update_incident(request.user, incident):
             raise exceptions.PermissionDenied(
-                "Only the caretaker or the owner's representative it is routed to, or a coordinator, may update it."
+                _("Only the caretaker or the owner's representative it is routed to, or a coordinator, may update it.")
             )
         data = IncidentUpdateSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, generics, serializers
@@ -67,7 +68,7 @@ class NetworkAccessSetSerializer(serializers.Serializer):
     def validate_rules(self, value):
         privileges = [r["privilege"] for r in value]
         if len(set(privileges)) != len(privileges):
-            raise serializers.ValidationError("Give each privilege once.")
+            raise serializers.ValidationError(_("Give each privilege once."))
         return value
 
 
@@ -149,7 +150,7 @@ class MonthQuerySerializer(serializers.Serializer):
         try:
             return dt.date.fromisoformat(value + "-01")
         except ValueError:
-            raise serializers.ValidationError("Give the month as YYYY-MM.") from None
+            raise serializers.ValidationError(_("Give the month as YYYY-MM.")) from None
 
 
 # Views ---------------------------------------------------------------------------------------------------------
@@ -167,7 +168,7 @@ class SpaceNetworkAccess(APIView):
         """Replace the rules: each privilege given is saved, the others go back to the defaults (no rule)."""
         space = _space_for_network(request, pk)
         if not space_rules.can_manage(request.user, space):
-            raise exceptions.PermissionDenied("You need the role of coordinator in this space.")
+            raise exceptions.PermissionDenied(_("You need the role of coordinator in this space."))
         data = NetworkAccessSetSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         given = {r["privilege"]: r for r in data.validated_data["rules"]}
@@ -226,7 +227,7 @@ class NetworkLedger(APIView):
             if not rules.in_network(user, network):
                 raise exceptions.NotFound()
             if not rules.can_see_network_ledger(user, network):
-                raise exceptions.PermissionDenied("You need the role of coordinator or treasurer in the network.")
+                raise exceptions.PermissionDenied(_("You need the role of coordinator or treasurer in the network."))
             rows = ledger.yearly(year, network=network)
         elif user.is_superuser:
             rows = ledger.yearly(year)

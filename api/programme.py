@@ -13,6 +13,8 @@ from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics, serializers, status
@@ -36,7 +38,7 @@ MAX_IMAGE_BYTES = 5 * 1024 * 1024  # as the event form (programme.forms.EventFor
 
 class RateLimited(exceptions.APIException):
     status_code = status.HTTP_429_TOO_MANY_REQUESTS
-    default_detail = "Too many requests; try again later."
+    default_detail = gettext_lazy("Too many requests; try again later.")
     default_code = "rate_limited"
 
     def __init__(self, detail=None, *, wait: int | None = None):
@@ -137,9 +139,9 @@ class EventCreateSerializer(serializers.Serializer):
 
     def validate(self, data):
         if data.get("end") and data.get("start") and data["end"] <= data["start"]:
-            raise serializers.ValidationError({"end": ["The end must be after the start."]})
+            raise serializers.ValidationError({"end": [_("The end must be after the start.")]})
         if data["price_kind"] == Event.Price.FIXED and data.get("price") is None:
-            raise serializers.ValidationError({"price": ["Give the amount of the fixed price."]})
+            raise serializers.ValidationError({"price": [_("Give the amount of the fixed price.")]})
         return data
 
 
@@ -171,7 +173,7 @@ class EventImageSerializer(serializers.Serializer):
 
     def validate_image(self, image):
         if image.size > MAX_IMAGE_BYTES:
-            raise serializers.ValidationError("The image is too large (at most 5 MB).")
+            raise serializers.ValidationError(_("The image is too large (at most 5 MB)."))
         return image
 
 
@@ -194,7 +196,7 @@ class OccurrenceMoveSerializer(serializers.Serializer):
 
     def validate(self, data):
         if data["end"] <= data["start"]:
-            raise serializers.ValidationError({"end": ["The end must be after the start."]})
+            raise serializers.ValidationError({"end": [_("The end must be after the start.")]})
         return data
 
 
@@ -334,7 +336,7 @@ class EventListView(generics.ListAPIView):
         errors = {}
         if params.get("space"):
             if not params["space"].isdigit():
-                errors["space"] = ["Give a space's id."]
+                errors["space"] = [_("Give a space's id.")]
             else:
                 qs = qs.filter(space_id=int(params["space"]))
         if params.get("network"):
@@ -343,12 +345,12 @@ class EventListView(generics.ListAPIView):
             qs = qs.filter(space__network__in=network)
         if params.get("category"):
             if params["category"] not in Event.Category.values:
-                errors["category"] = [f"Choose one of: {', '.join(Event.Category.values)}."]
+                errors["category"] = [_("Choose one of: %(choices)s.") % {"choices": ", ".join(Event.Category.values)}]
             qs = qs.filter(category=params["category"])
         if params.get("language"):
             language = params["language"].lower()
             if language not in LANGUAGE_CODES:
-                errors["language"] = [f"Choose one of: {', '.join(LANGUAGE_CODES)}."]
+                errors["language"] = [_("Choose one of: %(choices)s.") % {"choices": ", ".join(LANGUAGE_CODES)}]
             elif queries._json_contains_ok():
                 qs = qs.filter(languages__contains=[language])
             else:
@@ -368,7 +370,7 @@ class EventListView(generics.ListAPIView):
         access.require_authenticated(request)
         space_id = request.data.get("space") if hasattr(request.data, "get") else None
         if not isinstance(space_id, int) and not (isinstance(space_id, str) and space_id.isdigit()):
-            raise serializers.ValidationError({"space": ["Give the id of the space."]})
+            raise serializers.ValidationError({"space": [_("Give the id of the space.")]})
         space = access.space_for_member(request, int(space_id))
         serializer = EventCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -376,16 +378,16 @@ class EventListView(generics.ListAPIView):
         data.pop("space")
         resource = Resource.objects.filter(pk=data.pop("resource"), space=space).first()
         if resource is None:
-            raise serializers.ValidationError({"resource": ["Not a room of this space."]})
+            raise serializers.ValidationError({"resource": [_("Not a room of this space.")]})
         practice = None
         practice_id = data.pop("practice", None)
         if practice_id is not None:
             practice = Practice.objects.filter(pk=practice_id).first()
             if practice is None:
-                raise serializers.ValidationError({"practice": ["Unknown practice."]})
+                raise serializers.ValidationError({"practice": [_("Unknown practice.")]})
         if not rules.can_create_event(request.user, space, practice):
             raise exceptions.PermissionDenied(
-                "Members create events for a practice of the space they act for; coordinators for any."
+                _("Members create events for a practice of the space they act for; coordinators for any.")
             )
         try:
             event = services.create_event(
@@ -429,7 +431,7 @@ def _organised_event(request, pk) -> Event:
     access.require_authenticated(request)
     event = _visible_event(request, pk)
     if not rules.is_organiser(request.user, event):
-        raise exceptions.PermissionDenied("Only the event's organisers may change it.")
+        raise exceptions.PermissionDenied(_("Only the event's organisers may change it."))
     return event
 
 
@@ -491,7 +493,7 @@ class EventCancelView(APIView):
         serializer = CancelReasonSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         if event.status == Event.Status.CANCELLED:
-            raise Conflict("This event is already cancelled.", code="already_cancelled")
+            raise Conflict(_("This event is already cancelled."), code="already_cancelled")
         told = services.cancel_event(event, by=request.user, reason=serializer.validated_data["reason"])
         return Response({"id": event.pk, "status": Event.Status.CANCELLED, "told": told})
 
@@ -529,7 +531,7 @@ class OccurrenceMoveView(APIView):
         if data.get("resource") is not None:
             resource = Resource.objects.filter(pk=data["resource"], space_id=occurrence.space_id).first()
             if resource is None:
-                raise serializers.ValidationError({"resource": ["Not a room of this space."]})
+                raise serializers.ValidationError({"resource": [_("Not a room of this space.")]})
         try:
             moved = services.move_occurrence(
                 occurrence, by=request.user, start=data["start"], end=data["end"], resource=resource
@@ -588,11 +590,11 @@ class EventRegistrationView(APIView):
         if data.get("occurrence"):
             occurrence = dates.filter(pk=data["occurrence"]).first()
             if occurrence is None:
-                raise serializers.ValidationError({"occurrence": ["Not a date to come of this event."]})
+                raise serializers.ValidationError({"occurrence": [_("Not a date to come of this event.")]})
         else:
             occurrence = dates.first()
             if occurrence is None:
-                raise serializers.ValidationError({"non_field_errors": ["This event has no dates to come."]})
+                raise serializers.ValidationError({"non_field_errors": [_("This event has no dates to come.")]})
         try:
             registration = services.register(occurrence, name=data["name"], email=data["email"], by=request.user)
         except DjangoPermissionDenied as error:  # the space's network rules refuse this member of the network
@@ -602,9 +604,9 @@ class EventRegistrationView(APIView):
         body = {
             "status": registration.status,
             "occurrence": occurrence.pk,
-            "message": "You are registered; we sent you an email."
+            "message": _("You are registered; we sent you an email.")
             if confirmed
-            else "The event is full: you are on the waitlist and move up automatically when someone cancels.",
+            else _("The event is full: you are on the waitlist and move up automatically when someone cancels."),
             "network_charge": f"{admission.charge:.2f}" if admission is not None else None,
         }
         return Response(body, status=status.HTTP_201_CREATED if confirmed else status.HTTP_200_OK)
@@ -623,11 +625,11 @@ class ProjectListView(generics.ListAPIView):
         if params.get("space"):
             space = Space.objects.filter(pk=params["space"]).first() if params["space"].isdigit() else None
             if space is None:
-                errors["space"] = ["Give a space's id."]
+                errors["space"] = [_("Give a space's id.")]
         if params.get("practice"):
             practice = Practice.objects.filter(pk=params["practice"]).first() if params["practice"].isdigit() else None
             if practice is None:
-                errors["practice"] = ["Give a practice's id."]
+                errors["practice"] = [_("Give a practice's id.")]
         if errors:
             raise serializers.ValidationError(errors)
         return queries.projects(space=space, practice=practice, tag=params.get("tag", "")[:50])

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, generics, serializers, status
 from rest_framework.response import Response
@@ -48,7 +49,7 @@ class LanguageCodeField(serializers.CharField):
     def to_internal_value(self, data):
         value = super().to_internal_value(data).strip().lower()
         if not re.fullmatch(r"[a-z]{2,3}", value):
-            raise serializers.ValidationError("Use a two- or three-letter language code, for example “nl”.")
+            raise serializers.ValidationError(_("Use a two- or three-letter language code, for example “nl”."))
         return value
 
 
@@ -90,7 +91,7 @@ class SpaceSerializer(serializers.ModelSerializer):
     def validate_country(self, value):
         value = (value or "").strip().upper()
         if not re.fullmatch(r"[A-Z]{2}", value):
-            raise serializers.ValidationError("Use the country's two-letter ISO code, for example “BE”.")
+            raise serializers.ValidationError(_("Use the country's two-letter ISO code, for example “BE”."))
         return value
 
     def validate_slug(self, value):
@@ -98,7 +99,7 @@ class SpaceSerializer(serializers.ModelSerializer):
         if self.instance is not None:
             others = others.exclude(pk=self.instance.pk)
         if others.exists():
-            raise serializers.ValidationError("Another space already uses this slug.")
+            raise serializers.ValidationError(_("Another space already uses this slug."))
         return value
 
     def to_representation(self, instance):
@@ -143,7 +144,7 @@ class ResourceSerializer(serializers.ModelSerializer):
         if self.instance is not None:
             others = others.exclude(pk=self.instance.pk)
         if others.exists():
-            raise serializers.ValidationError("This space already has a resource with this name.")
+            raise serializers.ValidationError(_("This space already has a resource with this name."))
         return value
 
 
@@ -154,7 +155,7 @@ class OpeningHoursSerializer(serializers.ModelSerializer):
 
     def validate(self, attrs):
         if attrs["closes"] <= attrs["opens"]:
-            raise serializers.ValidationError({"closes": ["The closing time must be after the opening time."]})
+            raise serializers.ValidationError({"closes": [_("The closing time must be after the opening time.")]})
         return attrs
 
 
@@ -177,9 +178,9 @@ class ClosureSerializer(serializers.ModelSerializer):
 
     def validate(self, attrs):
         if attrs["end"] <= attrs["start"]:
-            raise serializers.ValidationError({"end": ["The end must be after the start."]})
+            raise serializers.ValidationError({"end": [_("The end must be after the start.")]})
         if attrs["end"] < timezone.now():
-            raise serializers.ValidationError({"end": ["This period is already over."]})
+            raise serializers.ValidationError({"end": [_("This period is already over.")]})
         return attrs
 
 
@@ -192,7 +193,7 @@ class PracticeSerializer(serializers.ModelSerializer):
     def validate_name(self, value):
         value = value.strip()
         if not value:
-            raise serializers.ValidationError("Give the practice a name.")
+            raise serializers.ValidationError(_("Give the practice a name."))
         return value
 
     def to_representation(self, instance):
@@ -224,7 +225,7 @@ class PracticeCreateSerializer(PracticeSerializer):
     def validate(self, attrs):
         start, end = attrs.get("start_date"), attrs.get("end_date")
         if start and end and end < start:
-            raise serializers.ValidationError({"end_date": ["The end date cannot be before the start date."]})
+            raise serializers.ValidationError({"end_date": [_("The end date cannot be before the start date.")]})
         return attrs
 
 
@@ -252,7 +253,7 @@ class MembershipSerializer(serializers.ModelSerializer):
         start = attrs.get("start_date", getattr(self.instance, "start_date", None))
         end = attrs.get("end_date", getattr(self.instance, "end_date", None))
         if start and end and end < start:
-            raise serializers.ValidationError({"end_date": ["The end date cannot be before the start date."]})
+            raise serializers.ValidationError({"end_date": [_("The end date cannot be before the start date.")]})
         return attrs
 
 
@@ -271,16 +272,16 @@ class RoleSerializer(serializers.ModelSerializer):
     def validate(self, attrs):
         member, email = attrs.get("member"), (attrs.pop("email", "") or "").strip().lower()
         if member and email:
-            raise serializers.ValidationError({"email": ["Give a member or an email address, not both."]})
+            raise serializers.ValidationError({"email": [_("Give a member or an email address, not both.")]})
         if email:
             member = Member.objects.filter(email__iexact=email, is_active=True).first()
             if member is None:
                 raise serializers.ValidationError(
-                    {"email": ["No account uses this address; invite the person to a practice first."]}
+                    {"email": [_("No account uses this address; invite the person to a practice first.")]}
                 )
             attrs["member"] = member
         if not attrs.get("member"):
-            raise serializers.ValidationError({"member": ["Give a member id or the email address of an account."]})
+            raise serializers.ValidationError({"member": [_("Give a member id or the email address of an account.")]})
         return attrs
 
 
@@ -298,7 +299,7 @@ class NetworkList(generics.ListAPIView):
     def post(self, request):
         access.require_authenticated(request)
         if not request.user.is_superuser:
-            raise exceptions.PermissionDenied("Only administrators may create networks.")
+            raise exceptions.PermissionDenied(_("Only administrators may create networks."))
         serializer = NetworkSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         network = services.create_network(by=request.user, **serializer.validated_data)
@@ -337,7 +338,7 @@ class SpaceList(generics.ListAPIView):
         network = serializer.validated_data.get("network")
         if not rules.can_create_space(request.user, network.pk if network else None):
             raise exceptions.PermissionDenied(
-                "Only administrators, and coordinators of a space of the same network, may add spaces to it."
+                _("Only administrators, and coordinators of a space of the same network, may add spaces to it.")
             )
         space = services.create_space(by=request.user, **serializer.validated_data)
         return Response(SpaceSerializer(space, context={"request": request}).data, status=status.HTTP_201_CREATED)
@@ -467,7 +468,7 @@ class PracticeList(generics.ListAPIView):
     def post(self, request):
         access.require_authenticated(request)
         if not (request.user.is_superuser or rules.coordinated_space_ids(request.user)):
-            raise exceptions.PermissionDenied("Only coordinators and administrators may create practices.")
+            raise exceptions.PermissionDenied(_("Only coordinators and administrators may create practices."))
         serializer = PracticeCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ def validate(kind: str, data, space) -> dict:
     """Check a change's data; raises ValidationError with the form's errors (keys prefixed ``change.``)."""
     change = get(kind)
     if change is None:
-        raise ValidationError({"change_kind": ValidationError("Unknown change.", code="invalid")})
+        raise ValidationError({"change_kind": ValidationError(_("Unknown change."), code="invalid")})
     form = change.form_class(data=plain_data(data), space=space)
     if not form.is_valid():
         raise ValidationError({f"change.{k}": v for k, v in form.errors.items()})
@@ -64,7 +65,7 @@ def apply(proposal, by):
     """Apply the proposal's change. Returns (label, object)."""
     change = get(proposal.change_kind)
     if change is None:
-        raise ValidationError("Unknown change.")
+        raise ValidationError(_("Unknown change."))
     form = change.form_class(data=proposal.change_data, space=proposal.space)
     if not form.is_valid():
         raise ValidationError(form.errors.as_text())
@@ -131,7 +132,7 @@ def acting_coordinator(proposal, by):
         .first()
     )
     if role is None:
-        raise ValidationError("The space has no coordinator to apply this change.")
+        raise ValidationError(_("The space has no coordinator to apply this change."))
     return role.member
 
 
