@@ -58,6 +58,7 @@ class _Rules(NamedTuple):
     buffer_before: dt.timedelta
     buffer_after: dt.timedelta
     respect_opening_hours: bool
+    respect_closures: bool
 
 
 def visible_resources(user, *, space=None, network=None):
@@ -131,10 +132,11 @@ def _policies(resources: list[Resource]) -> dict[int, _Rules]:
             "buffer_before_minutes",
             "buffer_after_minutes",
             "respect_opening_hours",
+            "respect_closures",
         )
     )
-    for space_id, resource_id, group_id, before, after, hours in rows:
-        rules = _Rules(dt.timedelta(minutes=before or 0), dt.timedelta(minutes=after or 0), hours)
+    for space_id, resource_id, group_id, before, after, hours, closures in rows:
+        rules = _Rules(dt.timedelta(minutes=before or 0), dt.timedelta(minutes=after or 0), hours, closures)
         if resource_id:
             own[resource_id] = rules
         elif group_id:
@@ -148,7 +150,12 @@ def _policies(resources: list[Resource]) -> dict[int, _Rules]:
         ).values_list("resource_id", "resourcegroup_id"):
             groups[resource_id].append(group_id)
     permissive = BookingPolicy.permissive()
-    fallback = _Rules(permissive.buffer_before, permissive.buffer_after, permissive.respect_opening_hours)
+    fallback = _Rules(
+        permissive.buffer_before,
+        permissive.buffer_after,
+        permissive.respect_opening_hours,
+        permissive.respect_closures,
+    )
     result = {}
     for r in resources:
         grouped = by_group[min(groups[r.pk])] if r.pk in groups else None
@@ -235,7 +242,8 @@ def _busy(resources: list[Resource], start, end):
     """Busy periods in [start, end), in one query: the resources' holding bookings (blocked periods, found through
     the exclusion constraint's index on PostgreSQL) and the closures of their spaces (a UNION).
 
-    Returns ({resource id: [(start, end)]}, {space id: [(start, end)]} for closures of a whole space).
+    Returns ({resource id: [(start, end)]} of bookings, {resource id: [(start, end)]} of the resource's own
+    closures, {space id: [(start, end)]} of closures of a whole space).
 
     In SQL rather than through the ORM: the rows are those of ``Booking.objects.blocking(start, end)`` and of the
     closures overlapping the window, but building that UNION with the ORM (a hundred ids, the range overlap) cost
@@ -267,20 +275,27 @@ def _busy(resources: list[Resource], start, end):
         rows = cursor.fetchall()
     parse = timestamp_parser(connection)
     busy: dict[int, list] = defaultdict(list)
+    closed: dict[int, list] = defaultdict(list)
     space_closures: dict[int, list] = defaultdict(list)
     for kind, space_or_resource, resource_id, b_start, b_end in rows:
-        if kind == "b" or resource_id is not None:
+        if kind == "b":
             busy[resource_id].append((parse(b_start), parse(b_end)))
+        elif resource_id is not None:
+            closed[resource_id].append((parse(b_start), parse(b_end)))
         else:
             space_closures[space_or_resource].append((parse(b_start), parse(b_end)))
-    return busy, space_closures
+    return busy, closed, space_closures
 
 
 def _free_in_chunk(resources: list[Resource], start, end, duration) -> list[FreeResource]:
     if not resources:
         return []
-    busy, space_closures = _busy(resources, start, end)
     policies = _policies(resources)
+    # A booking just outside the window still keeps a slot at its edge away by the slot's own buffers (as
+    # create_booking's conflict check does), so the bookings are read in the window widened by the largest buffers.
+    widest_before = max((p.buffer_before for p in policies.values()), default=dt.timedelta(0))
+    widest_after = max((p.buffer_after for p in policies.values()), default=dt.timedelta(0))
+    busy, closed, space_closures = _busy(resources, start - widest_before, end + widest_after)
     hours: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))
     if any(p.respect_opening_hours for p in policies.values()):
         for space_id, weekday, opens, closes in (
@@ -300,13 +315,15 @@ def _free_in_chunk(resources: list[Resource], start, end, duration) -> list[Free
                 windows = windows_of[r.space_id] = _opening_windows(hours.get(r.space_id), start, end, r.space.tz)
         else:
             windows = whole
-        taken = busy.get(r.pk, []) + space_closures.get(r.space_id, [])
-        if not taken:
+        taken = busy.get(r.pk, [])
+        closures = (closed.get(r.pk, []) + space_closures.get(r.space_id, [])) if policy.respect_closures else []
+        if not taken and not closures:
             slots = [w for w in windows if w[0] < w[1] and w[1] - w[0] >= duration]
         else:
             # Another booking's buffers are in its blocked period; ours keep the slot away from its neighbours.
+            # Closures are compared with the slot itself, as create_booking's conflict check does.
             before, after = policy.buffer_before, policy.buffer_after
-            widened = sorted((s - after, e + before) for s, e in taken)
+            widened = sorted([(s - after, e + before) for s, e in taken] + closures)
             slots = [s for window in windows for s in _subtract(window, widened) if s[1] - s[0] >= duration]
         if slots:
             out.append(FreeResource(r, slots))

@@ -184,13 +184,45 @@ def test_closures_of_the_space_and_of_one_resource(member, space, other_space, r
     }
 
 
-def test_closures_are_widened_by_the_buffers(member, space, room):
+def test_closures_are_not_widened_by_the_buffers_as_in_create_booking(member, space, room):
     BookingPolicyFactory(space=space, buffer_before_minutes=30, buffer_after_minutes=15, respect_opening_hours=False)
     f.ClosureFactory(space=space, start=u(6, 1, 10), end=u(6, 1, 11))
 
     assert slots(member, u(6, 1, 8), u(6, 1, 14), duration=H) == {
-        "Studio 2": [(u(6, 1, 8), u(6, 1, 9, 45)), (u(6, 1, 11, 30), u(6, 1, 14))]
+        "Studio 2": [(u(6, 1, 8), u(6, 1, 10)), (u(6, 1, 11), u(6, 1, 14))]
     }
+
+
+def test_closures_do_not_count_where_the_rules_ignore_them(member, space, room):
+    BookingPolicyFactory(space=space, respect_closures=False, respect_opening_hours=False)
+    f.ClosureFactory(space=space, start=u(6, 1, 10), end=u(6, 1, 11))
+
+    assert slots(member, u(6, 1, 8), u(6, 1, 14), duration=H) == {"Studio 2": [(u(6, 1, 8), u(6, 1, 14))]}
+
+
+def test_a_booking_just_outside_the_window_keeps_the_edge_free_by_the_buffers(member, space, room):
+    BookingPolicyFactory(space=space, buffer_before_minutes=30, buffer_after_minutes=45, respect_opening_hours=False)
+    book(room, u(6, 1, 7), u(6, 1, 7, 50))
+    book(room, u(6, 1, 14, 20), u(6, 1, 15))
+
+    assert slots(member, u(6, 1, 8), u(6, 1, 14), duration=H) == {"Studio 2": [(u(6, 1, 8, 20), u(6, 1, 13, 35))]}
+
+
+def test_every_slot_found_can_be_booked(member, space, room, practice):
+    from bookings import services
+
+    BookingPolicyFactory(space=space, buffer_before_minutes=30, buffer_after_minutes=45, respect_opening_hours=False)
+    book(room, u(6, 1, 7, year=2027), u(6, 1, 7, 50, year=2027))
+    book(room, u(6, 1, 14, 20, year=2027), u(6, 1, 15, year=2027))
+    f.ClosureFactory(space=space, start=u(6, 1, 11, year=2027), end=u(6, 1, 12, year=2027))
+
+    found = slots(member, u(6, 1, 8, year=2027), u(6, 1, 14, year=2027), duration=H)["Studio 2"]
+    assert len(found) == 2
+    for start, end in found:
+        for at in (start, end - H):  # the first and the last hour of each free slot
+            with transaction.atomic():
+                services.create_booking(room, at, at + H, by=member, practice=practice)
+                transaction.set_rollback(True)
 
 
 def test_a_closure_over_the_whole_window(member, space, room, hall):
@@ -610,8 +642,9 @@ def test_same_slots_as_a_brute_force_reference(superuser, network, case):
         before, after = dt.timedelta(minutes=case["before"]), dt.timedelta(minutes=case["after"])
         expected = {}
         for i in range(3):
-            # What find_free reads: the periods overlapping the window, then widened by the buffers.
-            busy = [(s - after, e + before) for s, e in taken[i] + closed[i] if s < end and e > start]
+            # What create_booking refuses: a slot whose own buffers reach another booking (even one outside the
+            # window), or that overlaps a closure (closures are not widened by the buffers).
+            busy = [(s - after, e + before) for s, e in taken[i]] + closed[i]
             free = _reference(
                 (start, end), periods if case["respect_hours"] and periods else None, BRUSSELS, busy, duration
             )
