@@ -17,7 +17,7 @@ from django.utils.translation import pgettext_lazy
 from community.models import Practice
 from core.forms import PLAUSIBLE_DATE_VALIDATORS
 from spaces import rules as space_rules
-from spaces.models import Resource, Space, SpaceMembership
+from spaces.models import Network, Resource, Space, SpaceMembership
 
 from . import rules as booking_rules
 from .models import BookingPolicy, ResourceGroup
@@ -348,6 +348,13 @@ class FindForm(forms.Form):
         required=False,
         empty_label=_("All spaces"),
     )
+    network = forms.ModelChoiceField(
+        queryset=Network.objects.none(),
+        label=_("Network"),
+        required=False,
+        empty_label=_("All networks"),
+        help_text=_("Search every space of one of your networks (instead of one space)."),
+    )
     date = forms.DateField(
         label=_("Day"),
         widget=DATE_WIDGET,
@@ -364,12 +371,19 @@ class FindForm(forms.Form):
     accessible = forms.BooleanField(label=_("Step-free and wheelchair accessible"), required=False)
     hearing_loop = forms.BooleanField(label=_("With a hearing loop"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["space"].queryset = Space.objects.order_by("name")
+        networks = space_rules.network_ids(user) if user is not None else set()
+        if networks:
+            self.fields["network"].queryset = Network.objects.filter(pk__in=networks).order_by("name")
+        else:
+            del self.fields["network"]  # the networks offered are the user's: none to offer
 
     def clean(self):
         data = super().clean()
+        if data.get("space") and data.get("network"):
+            self.add_error("network", _("Choose a space or a network, not both."))
         start, end = data.get("start"), data.get("end")
         if start and end and end <= start:
             self.add_error("end", _("The end must be after the start."))

@@ -116,6 +116,21 @@ def booking_cancelled(booking) -> int:
     return _send_about("booking_cancelled", [booking])
 
 
+def series_approved(bookings) -> int:
+    """Several dates of a series approved at once: one email per person, listing their dates."""
+    return sum(_send_about("booking_approved", group) for group in _by_person(bookings))
+
+
+def series_refused(bookings) -> int:
+    """Several dates of a series refused at once: one email per person, listing their dates."""
+    return sum(_send_about("booking_refused", group) for group in _by_person(bookings))
+
+
+def series_cancelled(bookings) -> int:
+    """A date and the following ones of a series cancelled: one email per person, listing their dates."""
+    return sum(_send_about("booking_cancelled", group) for group in _by_person(bookings))
+
+
 def waitlist_offer(entry) -> int:
     """The slot someone waited for is free: a link to book it (the booking form, filled in)."""
     member = entry.member

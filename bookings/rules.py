@@ -9,7 +9,7 @@ import datetime as dt
 from collections import defaultdict
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -226,23 +226,85 @@ def check_quota(policy: BookingPolicy, resource: Resource, periods, practice) ->
         )
         .values_list("start", "end")
     )
+    booked: dict[dt.date, float] = defaultdict(float)
     for start, end in existing:
         key = _period_key(start, tz, kind)
         if key in used:
-            used[key] += (end - start).total_seconds() / 3600
-    if any(hours > policy.quota_hours + 1e-9 for hours in used.values()):
-        if kind == BookingPolicy.QuotaPeriod.MONTH:
-            return ngettext(
-                "%(practice)s may book %(resource)s for at most %(count)d hour per month.",
-                "%(practice)s may book %(resource)s for at most %(count)d hours per month.",
+            booked[key] += (end - start).total_seconds() / 3600
+    over = sorted(key for key, hours in used.items() if hours + booked[key] > policy.quota_hours + 1e-9)
+    if over:
+        return _quota_refusal(policy, resource, practice, booked[over[0]])
+    return None
+
+
+def _hours(value: float) -> str:
+    """Hours in plain words' digits: 3, 1.5 (localised decimal separator)."""
+    rounded = round(value, 1)
+    if rounded == int(rounded):
+        return str(int(rounded))
+    return formats.number_format(rounded, decimal_pos=1)
+
+
+def _quota_refusal(policy: BookingPolicy, resource: Resource, practice, booked: float) -> str:
+    """Why the quota refuses: what the quota covers (the resource, the group with its resources, or the whole
+    space) and how many hours the practice already booked in that week or month."""
+    monthly = policy.quota_period == BookingPolicy.QuotaPeriod.MONTH
+    values = {"practice": practice.name, "resource": resource.name, "count": policy.quota_hours}
+    if policy.group_id:
+        values["group"] = policy.group.name
+        values["resources"] = ", ".join(policy.group.resources.order_by("name").values_list("name", flat=True))
+        if monthly:
+            limit = ngettext(
+                "%(practice)s may book the %(group)s group (%(resources)s) for at most %(count)d hour per month.",
+                "%(practice)s may book the %(group)s group (%(resources)s) for at most %(count)d hours per month.",
                 policy.quota_hours,
-            ) % {"practice": practice.name, "resource": resource.name, "count": policy.quota_hours}
-        return ngettext(
+            )
+        else:
+            limit = ngettext(
+                "%(practice)s may book the %(group)s group (%(resources)s) for at most %(count)d hour per week.",
+                "%(practice)s may book the %(group)s group (%(resources)s) for at most %(count)d hours per week.",
+                policy.quota_hours,
+            )
+    elif policy.resource_id is None and policy.pk is not None:
+        values["space"] = resource.space.name
+        if monthly:
+            limit = ngettext(
+                "%(practice)s may book the resources of %(space)s for at most %(count)d hour per month, all together.",
+                "%(practice)s may book the resources of %(space)s for at most %(count)d hours per month, all together.",
+                policy.quota_hours,
+            )
+        else:
+            limit = ngettext(
+                "%(practice)s may book the resources of %(space)s for at most %(count)d hour per week, all together.",
+                "%(practice)s may book the resources of %(space)s for at most %(count)d hours per week, all together.",
+                policy.quota_hours,
+            )
+    elif monthly:
+        limit = ngettext(
+            "%(practice)s may book %(resource)s for at most %(count)d hour per month.",
+            "%(practice)s may book %(resource)s for at most %(count)d hours per month.",
+            policy.quota_hours,
+        )
+    else:
+        limit = ngettext(
             "%(practice)s may book %(resource)s for at most %(count)d hour per week.",
             "%(practice)s may book %(resource)s for at most %(count)d hours per week.",
             policy.quota_hours,
-        ) % {"practice": practice.name, "resource": resource.name, "count": policy.quota_hours}
-    return None
+        )
+    message = limit % values
+    if booked > 1e-9:
+        hours = {"hours": _hours(booked)}
+        count = int(booked) if booked == int(booked) else 2
+        if monthly:
+            already = ngettext(
+                "%(hours)s hour is already booked that month.", "%(hours)s hours are already booked that month.", count
+            )
+        else:
+            already = ngettext(
+                "%(hours)s hour is already booked that week.", "%(hours)s hours are already booked that week.", count
+            )
+        message = f"{message} {already % hours}"
+    return message
 
 
 def closures_hitting(resource: Resource, start: dt.datetime, end: dt.datetime) -> QuerySet[Closure]:

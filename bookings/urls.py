@@ -19,6 +19,9 @@ urlpatterns = [
     path(S + "<int:pk>/cancel/", views.cancel, name="cancel"),
     path(S + "<int:pk>/approve/", views.approve, name="approve"),
     path(S + "<int:pk>/refuse/", views.refuse, name="refuse"),
+    path(S + "<int:pk>/cancel-following/", views.cancel_following, name="cancel-following"),
+    path(S + "<int:pk>/approve-series/", views.approve_series, name="approve-series"),
+    path(S + "<int:pk>/refuse-series/", views.refuse_series, name="refuse-series"),
     path(S + "waitlist/", views.waitlist_join, name="waitlist-join"),
     path(S + "waitlist/<int:pk>/leave/", views.waitlist_leave, name="waitlist-leave"),
     # Coordinators

@@ -24,6 +24,7 @@ from spaces.models import Closure, Resource, Space
 
 from . import grids, services
 from . import rules as booking_rules
+from . import series as series_ops
 from .forms import (
     BookingForm,
     FindForm,
@@ -201,6 +202,8 @@ def detail(request, slug, pk):
         series = list(
             Booking.objects.filter(series_id=booking.series_id).exclude(pk=booking.pk).order_by("start", "id")[:200]
         )
+    following = sum(1 for b in series if b.is_holding and (b.start, b.pk) > (booking.start, booking.pk))
+    pending_others = sum(1 for b in series if b.status == Booking.Status.PENDING)
     context = {
         "space": space,
         "booking": booking,
@@ -208,6 +211,8 @@ def detail(request, slug, pk):
         "cancel_reason": cancel_reason,
         "can_decide": booking.status == Booking.Status.PENDING and booking_rules.can_decide(user, booking.resource),
         "series": series,
+        "following": following if can_cancel else 0,
+        "pending_others": pending_others,
         "waitlist_url": (
             book_link(space, booking.resource, booking.start, booking.end, url_name="bookings:waitlist-join")
             if booking.is_holding and not booking_rules.is_own(user, booking)
@@ -233,6 +238,31 @@ def cancel(request, slug, pk):
             messages.success(request, _("The booking is cancelled."))
         return redirect("bookings:detail", slug=space.slug, pk=booking.pk)
     return render(request, "bookings/cancel.html", {"space": space, "booking": booking, "form": form, "why": why})
+
+
+@require_http_methods(["GET", "POST"])
+def cancel_following(request, slug, pk):
+    """Cancel this date of a series and the following ones (bookings.series.cancel_following)."""
+    space, booking = _booking_for(request, slug, pk)
+    dates = series_ops.following_dates(booking)
+    why = next((w for w in (booking_rules.may_cancel(request.user, b) for b in dates) if w), None)
+    if why and not booking_rules.is_own(request.user, booking):
+        raise PermissionDenied(why)
+    form = ReasonForm(_posted(request))
+    if request.method == "POST" and form.is_valid() and dates and not why:
+        try:
+            cancelled = series_ops.cancel_following(booking, by=request.user, reason=form.cleaned_data["reason"])
+        except (services.BookingRefused, services.BookingStateError) as error:
+            messages.error(request, getattr(error, "reason", None) or error.message)
+        else:
+            messages.success(
+                request,
+                ngettext("%(count)d booking is cancelled.", "%(count)d bookings are cancelled.", len(cancelled))
+                % {"count": len(cancelled)},
+            )
+        return redirect("bookings:detail", slug=space.slug, pk=booking.pk)
+    context = {"space": space, "booking": booking, "dates": dates, "form": form, "why": why}
+    return render(request, "bookings/cancel_following.html", context)
 
 
 def _decider(request, slug, pk) -> tuple[Space, Booking]:
@@ -267,6 +297,53 @@ def refuse(request, slug, pk):
             messages.success(request, _("The request is refused; we told the person who asked."))
         return redirect("bookings:queue", slug=space.slug)
     return render(request, "bookings/refuse.html", {"space": space, "booking": booking, "form": form})
+
+
+@require_POST
+def approve_series(request, slug, pk):
+    """Approve every pending date of the booking's series (bookings.series.approve_series)."""
+    space, booking = _decider(request, slug, pk)
+    try:
+        approved = series_ops.approve_series(booking, by=request.user)
+    except services.BookingStateError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d date is approved; we told the person who asked.",
+                "%(count)d dates are approved; we told the person who asked.",
+                len(approved),
+            )
+            % {"count": len(approved)},
+        )
+    return redirect(_safe_next(request, space))
+
+
+@require_http_methods(["GET", "POST"])
+def refuse_series(request, slug, pk):
+    """Refuse every pending date of the booking's series, with one reason (bookings.series.refuse_series)."""
+    space, booking = _decider(request, slug, pk)
+    form = RefuseForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            refused = series_ops.refuse_series(booking, by=request.user, reason=form.cleaned_data["reason"])
+        except services.BookingStateError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d date is refused; we told the person who asked.",
+                    "%(count)d dates are refused; we told the person who asked.",
+                    len(refused),
+                )
+                % {"count": len(refused)},
+            )
+        return redirect("bookings:queue", slug=space.slug)
+    dates = series_ops.pending_dates(booking)
+    context = {"space": space, "booking": booking, "form": form, "dates": dates}
+    return render(request, "bookings/refuse_series.html", context)
 
 
 def _safe_next(request, space: Space) -> str:
@@ -333,7 +410,8 @@ def queue(request, slug):
         )
         if not pending and not space_rules.has_role(request.user, space, *approver_roles):
             raise PermissionDenied
-    return render(request, "bookings/queue.html", {"space": space, "pending": pending})
+    context = {"space": space, "pending": pending, "rows": series_ops.queue_rows(pending)}
+    return render(request, "bookings/queue.html", context)
 
 
 def rules_overview(request, slug):
@@ -514,7 +592,9 @@ def find(request):
     """Free resources in one space or across the network for a time window, with their next free slots.
 
     Open to everyone: visitors see the resources open to the public (availability.visible_resources)."""
-    form = FindForm(request.GET or None, initial={"date": timezone.localdate() + dt.timedelta(days=1)})
+    form = FindForm(
+        request.GET or None, initial={"date": timezone.localdate() + dt.timedelta(days=1)}, user=request.user
+    )
     results = None
     if request.GET and form.is_valid():
         results = grids.find_places(request.user, form.cleaned_data)

@@ -10,10 +10,12 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from core.access import LoginRequired, space_for_coordinator, space_for_member
 from core.forms import errors_to_form
+from spaces import rules as space_rules
 from spaces.models import RoleAssignment, Space
 
 from . import changes, forms, queries, rules
@@ -562,13 +564,15 @@ def incident_new(request, slug):
 def incident_detail(request, slug, pk):
     space = space_for_member(request, slug)
     incident = get_object_or_404(
-        Incident.objects.select_related("resource", "reported_by", "closure"), space=space, pk=pk
+        Incident.objects.select_related("resource", "reported_by", "closure__resource"), space=space, pk=pk
     )
     can_update = rules.can_update_incident(request.user, incident)
     context = {
         "space": space,
         "incident": incident,
         "can_update": can_update,
+        "hit_bookings": incidents.bookings_hit(incident),
+        "closure_page": incident.closure_id is not None and space_rules.is_coordinator(request.user, space),
         "update_form": forms.IncidentUpdateForm(
             initial={"status": incident.status, "responsible": incident.responsible, "note": incident.note}
         ),
@@ -609,8 +613,19 @@ def incident_out_of_service(request, slug, pk):
     with timezone.override(space.tz):
         valid = form.is_valid()
     if valid:
-        incidents.put_out_of_service(incident, by=request.user, **form.cleaned_data)
-        messages.success(request, _("The resource is out of service; people with bookings are told."))
+        closure = incidents.put_out_of_service(incident, by=request.user, **form.cleaned_data)
+        count = len(incidents.bookings_hit(incident, closure=closure))
+        messages.success(
+            request,
+            ngettext(
+                "The resource is out of service; the person with the %(count)d booking it hits is told.",
+                "The resource is out of service; the people with the %(count)d bookings it hits are told.",
+                count,
+            )
+            % {"count": count}
+            if count
+            else _("The resource is out of service; no booking is hit."),
+        )
     else:
         messages.error(request, _("Choose a resource and a period."))
     return redirect("governance:incident", slug=space.slug, pk=incident.pk)

@@ -136,7 +136,9 @@ def put_out_of_service(
         resource=resource,
         start=start,
         end=end,
-        reason=(_("Out of service: %(title)s") % {"title": incident.title})[:255],
+        # The incident's words only: emails and pages say "out of service" themselves, each in its reader's
+        # language (a stored English "Out of service: …" ended up inside French and Dutch emails).
+        reason=incident.title[:255],
     )
     audit.record(
         closure,
@@ -155,6 +157,18 @@ def put_out_of_service(
     if notify_out_of_service is not None:
         notify_out_of_service(closure, by=by)
     return closure
+
+
+def bookings_hit(incident: Incident, *, closure: Closure | None = None) -> list:
+    """The pending and confirmed bookings that the incident's closure (the resource out of service) hits."""
+    closure = closure or incident.closure
+    if closure is None:
+        return []
+    from bookings.services import affected_bookings
+
+    if closure.resource_id:
+        return list(affected_bookings(start=closure.start, end=closure.end, resource=closure.resource))
+    return list(affected_bookings(start=closure.start, end=closure.end, space=closure.space))
 
 
 def response_times(space: Space) -> list[dict]:

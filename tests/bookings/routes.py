@@ -82,6 +82,11 @@ ROUTES = {
     "bookings:cancel": Case(p("{w.ui_booking.pk}/cancel/"), MEMBER),
     "bookings:approve": Case(p("{w.ui_pending.pk}/approve/"), expect(COORDINATOR, coordinator=302), method="post"),
     "bookings:refuse": Case(p("{w.ui_pending.pk}/refuse/"), COORDINATOR),
+    "bookings:cancel-following": Case(p("{w.ui_booking.pk}/cancel-following/"), MEMBER),
+    "bookings:approve-series": Case(
+        p("{w.ui_pending.pk}/approve-series/"), expect(COORDINATOR, coordinator=302), method="post"
+    ),
+    "bookings:refuse-series": Case(p("{w.ui_pending.pk}/refuse-series/"), COORDINATOR),
     "bookings:waitlist-join": Case(p("waitlist/"), SIGNED_IN),
     "bookings:waitlist-leave": Case(
         p("waitlist/{w.ui_waitlist.pk}/leave/"),

@@ -94,4 +94,31 @@ ROUTES = {
         data=lambda w: {"reason": "Closed for the open day"},
     ),
     "api:availability": Case(_availability, API_PUBLIC),
+    "api:booking-cancel-following": Case(
+        lambda w: f"/api/v1/bookings/{w.booking.pk}/cancel-following", API_MEMBER, method="post", data=lambda w: {}
+    ),
+    "api:booking-approve-series": Case(
+        lambda w: f"/api/v1/bookings/{w.pending_booking.pk}/approve-series",
+        API_COORDINATOR,
+        method="post",
+        data=lambda w: {},
+    ),
+    "api:booking-refuse-series": Case(
+        lambda w: f"/api/v1/bookings/{w.pending_booking.pk}/refuse-series",
+        API_COORDINATOR,
+        method="post",
+        data=lambda w: {"reason": "Closed for the open day"},
+    ),
+    "api:not-found": [
+        Case(
+            lambda w: "/api/v1/allocation-rounds/abc/solve",
+            expect(API_PUBLIC, anonymous=404, outsider=404, member=404, coordinator=404),
+            method="post",
+            data=lambda w: {},
+        ),
+        Case(
+            lambda w: "/api/v1/no-such-thing",
+            expect(API_PUBLIC, anonymous=404, outsider=404, member=404, coordinator=404),
+        ),
+    ],
 }

@@ -243,7 +243,10 @@ def test_weekly_quota_per_practice_counts_the_group(space, member, practice, coo
         studio_b, monday + dt.timedelta(days=7), monday + dt.timedelta(days=7, hours=4), by=member, practice=practice
     )
 
-    assert error.value.reason == "Atelier Nord may book Studio B for at most 4 hours per week."
+    assert error.value.reason == (
+        "Atelier Nord may book the Studios group (Studio A, Studio B) for at most 4 hours per week. "
+        "3 hours are already booked that week."
+    )
     assert Booking.objects.count() == 2
 
 

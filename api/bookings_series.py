@@ -1,0 +1,100 @@
+"""/api/v1/bookings/{id}/cancel-following, approve-series and refuse-series: a recurring booking as a whole
+(bookings.series). The one-date actions stay in api/bookings.py."""
+
+from __future__ import annotations
+
+from django.urls import path
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import exceptions, serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from bookings import rules as booking_rules
+from bookings import series
+from spaces import rules as space_rules
+
+from .access import require_authenticated
+from .bookings import BookingSerializer, ReasonSerializer, run, visible_booking
+
+SeriesResult = inline_serializer(
+    "BookingSeriesResult",
+    {"count": serializers.IntegerField(), "bookings": BookingSerializer(many=True)},
+)
+
+
+class SeriesAction(APIView):
+    """POST /bookings/{id}/<verb>: one bookings.series service per subclass; answers the bookings it changed."""
+
+    def act(self, request, booking, reason: str) -> list:
+        raise NotImplementedError
+
+    def answer(self, request, pk: int) -> Response:
+        require_authenticated(request)
+        booking = visible_booking(request, pk)
+        if not space_rules.is_member(request.user, booking.resource.space_id) and not booking_rules.is_own(
+            request.user, booking
+        ):
+            raise exceptions.NotFound()
+        incoming = ReasonSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        changed = self.act(request, booking, incoming.validated_data["reason"])
+        body = BookingSerializer(changed, many=True, context={"request": request}).data
+        return Response({"count": len(changed), "bookings": body})
+
+
+class CancelFollowing(SeriesAction):
+    @extend_schema(
+        request=ReasonSerializer,
+        responses=SeriesResult,
+        description=(
+            "Cancel this booking and the following holding dates of its series (only this one when it has no "
+            "series), in one transaction: all or nothing. 403 with the reason when one date may not be "
+            "cancelled (past the deadline); 409 when the booking is no longer holding. Each person gets one "
+            "email for all their dates."
+        ),
+    )
+    def post(self, request, pk: int):
+        return self.answer(request, pk)
+
+    def act(self, request, booking, reason: str) -> list:
+        return run(series.cancel_following, booking, by=request.user, reason=reason)
+
+
+class ApproveSeries(SeriesAction):
+    @extend_schema(
+        request=None,
+        responses=SeriesResult,
+        description=(
+            "Approve every pending date of this booking's series (only this one when it has no series); "
+            "approvers and coordinators only (403). 409 when the booking no longer waits for approval. "
+            "Each person gets one email for all their dates."
+        ),
+    )
+    def post(self, request, pk: int):
+        return self.answer(request, pk)
+
+    def act(self, request, booking, reason: str) -> list:
+        return run(series.approve_series, booking, by=request.user)
+
+
+class RefuseSeries(SeriesAction):
+    @extend_schema(
+        request=ReasonSerializer,
+        responses=SeriesResult,
+        description=(
+            "Refuse every pending date of this booking's series with one `reason`; the freed slots go to "
+            "their waitlists. Approvers and coordinators only (403); 409 when the booking no longer waits."
+        ),
+    )
+    def post(self, request, pk: int):
+        return self.answer(request, pk)
+
+    def act(self, request, booking, reason: str) -> list:
+        return run(series.refuse_series, booking, by=request.user, reason=reason)
+
+
+urlpatterns = [
+    path("bookings/<int:pk>/cancel-following", CancelFollowing.as_view(), name="booking-cancel-following"),
+    path("bookings/<int:pk>/approve-series", ApproveSeries.as_view(), name="booking-approve-series"),
+    path("bookings/<int:pk>/refuse-series", RefuseSeries.as_view(), name="booking-refuse-series"),
+]
