@@ -4,6 +4,8 @@ another space), anonymous (the plain ``client``)."""
 from __future__ import annotations
 
 import pytest
+from django.conf import settings as django_settings
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from api.authentication import issue_token
@@ -25,6 +27,14 @@ def _plain_static(settings):
     settings.PLEK_RATE_LIMITS = False
     # A fast hasher: every factory-made member hashes a password (PBKDF2 takes ~0.5 s here; the suite makes thousands).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """A request in another language (LocaleMiddleware) leaves that language active in the thread; the next test in
+    the same worker must not inherit it."""
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
