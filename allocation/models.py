@@ -35,6 +35,7 @@ class AllocationRound(models.Model):
         EQUAL = "equal", _("equal for every practice")
         MEMBERSHIP_KIND = "membership_kind", _("by kind of membership")
         MANUAL = "manual", _("set by hand")
+        CONTRIBUTION = "contribution", _("by contribution to the costs")
 
     space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="allocation_rounds")
     name = models.CharField(_("name"), max_length=200)

@@ -19,6 +19,7 @@ urlpatterns = [
     path(R + "requests/<int:req>/delete/", views.request_delete, name="request-delete"),
     path(R + "requests/<int:req>/place/", views.place, name="place"),
     path(R + "solve/", views.solve, name="solve"),
+    path(R + "close-now/", views.close_now, name="close-now"),
     path(R + "result/", views.result, name="result"),
     path(R + "publish/", views.publish, name="publish"),
     path(R + "slots/<int:slot>/remove/", views.slot_remove, name="slot-remove"),

@@ -14,7 +14,7 @@ from core.forms import errors_to_form
 from spaces.models import OpeningHours
 
 from . import forms, rules, services
-from .models import AllocationRequest, AllocationRound, GrantedSlot, SolveRun, SwapProposal
+from .models import AllocationRequest, AllocationRound, GrantedSlot, SwapProposal
 
 
 def _round(request, slug, pk, *, manage=False):
@@ -64,6 +64,10 @@ def round_detail(request, slug, pk):
     context = {
         "space": space,
         "round": round_,
+        "before_deadline": timezone.now() < round_.deadline,
+        "contribution_period": services.contribution_period(space)
+        if round_.entitlement_rule == AllocationRound.EntitlementRule.CONTRIBUTION
+        else None,
         "run": round_.latest_run(),
         "can_manage": can_manage,
         "can_request": services.accepting_requests(round_, request.user) and mine.exists(),
@@ -105,7 +109,13 @@ def entitlements(request, slug, pk):
         else:
             messages.success(request, _("The entitlements are saved."))
             return _back(round_)
-    return render(request, "allocation/entitlements.html", {"space": space, "round": round_, "form": form})
+    context = {
+        "space": space,
+        "round": round_,
+        "form": form,
+        "contribution_period": services.contribution_period(space),
+    }
+    return render(request, "allocation/entitlements.html", context)
 
 
 def _request_form(request, space, round_, instance: AllocationRequest | None):
@@ -165,11 +175,26 @@ def request_delete(request, slug, pk, req):
 def solve(request, slug, pk):
     _space, round_ = _round(request, slug, pk, manage=True)
     try:
-        services.start_solve(round_, by=request.user)
+        services.compute(round_, by=request.user)
     except ValidationError as error:
         _error(request, error)
     else:
         messages.success(request, _("The timetable is being computed. This page shows the progress."))
+    return _back(round_)
+
+
+@require_http_methods(["GET", "POST"])
+def close_now(request, slug, pk):
+    """GET asks to confirm (requests stop before the deadline; the deadline moves to now); POST closes."""
+    space, round_ = _round(request, slug, pk, manage=True)
+    if request.method == "GET":
+        return render(request, "allocation/close_confirm.html", {"space": space, "round": round_})
+    try:
+        services.close_requests_now(round_, by=request.user)
+    except ValidationError as error:
+        _error(request, error)
+    else:
+        messages.success(request, _("Requests are closed: the timetable can be computed now."))
     return _back(round_)
 
 
@@ -203,7 +228,7 @@ def _figure_rows(data) -> list[tuple]:
 
 def result(request, slug, pk):
     space, round_ = _round(request, slug, pk)
-    data = services.result(round_)
+    data = services.blockers.annotate(round_, services.result(round_))
     days = OpeningHours.Weekday.choices
     table = {d: [s for s in data["slots"] if s.weekday == d] for d, _label in days}
     mine = set(rules.practices_for(request.user, space).values_list("pk", flat=True))
@@ -218,9 +243,6 @@ def result(request, slug, pk):
         "my_practices": mine,
         "swaps": swaps,
         "published": round_.status == AllocationRound.Status.PUBLISHED,
-        # Reasons only mean something once the solver has run (or the round is past it).
-        "computed": (data["run"] is not None and data["run"].status == SolveRun.Status.DONE)
-        or round_.status in (AllocationRound.Status.PROPOSED, AllocationRound.Status.PUBLISHED),
         "figure_rows": _figure_rows(data),
         "pct": {p["practice"].pk: _pct(p["satisfaction"]) for p in data["practices"]},
     }

@@ -7,6 +7,8 @@ State conflicts (already solving, published, a booking in the way when publishin
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -42,6 +44,9 @@ def _round_for(request, pk, *, manage=False) -> AllocationRound:
 def _call(func, *args, **kwargs):
     try:
         return func(*args, **kwargs)
+    except services.BeforeDeadline as error:
+        deadline = error.deadline.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+        raise Conflict(" ".join(error.messages), code="before_deadline", extra={"deadline": deadline}) from None
     except services.StateError as error:
         raise Conflict(" ".join(error.messages)) from None
 
@@ -163,10 +168,21 @@ class SlotSerializer(serializers.Serializer):
     source = serializers.CharField()
 
 
+class BlockerSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(
+        choices=["booking", "closure", "opening_hours", "capacity_equipment", "other_practices", "own_requests"]
+    )
+    label = serializers.CharField(help_text="The booking's title, the closure's reason, or the other practice.")
+    date = serializers.DateField(allow_null=True, help_text="Of the booking or closure; null when it is not dated.")
+    slot = serializers.CharField(help_text="A weekly slot it blocks, e.g. “Monday 18:00–19:00 Studio A”.")
+    practice = serializers.CharField(help_text="The practice holding it (bookings, other practices' slots).")
+
+
 class UnmetSerializer(serializers.Serializer):
     request = serializers.IntegerField(source="request.pk")
-    reason = serializers.CharField()
-    why = serializers.CharField()
+    reason = serializers.CharField(allow_null=True, help_text="null until a computation has finished.")
+    why = serializers.CharField(help_text="A sentence naming what blocked it; empty until a computation has finished.")
+    blockers = BlockerSerializer(many=True, default=list)
 
 
 class PracticeResultSerializer(serializers.Serializer):
@@ -270,14 +286,25 @@ class AllocationRoundRequests(generics.ListAPIView):
 
 
 class AllocationRoundSolve(APIView):
-    """Start computing the timetable in the background (coordinators): 202 with the run; poll the result."""
+    """Start computing the timetable in the background (coordinators): 202 with the run; poll the result. Before
+    the round's deadline: 409 ``{"code": "before_deadline", "deadline": …}`` (close the requests first)."""
 
     @extend_schema(request=None, responses={202: RunSerializer})
     def post(self, request, pk):
         round_ = _round_for(request, pk, manage=True)
-        run = _call(services.start_solve, round_, by=request.user)
+        run = _call(services.compute, round_, by=request.user)
         run.refresh_from_db()
         return Response(RunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
+
+
+class AllocationRoundCloseRequests(APIView):
+    """Close the round for requests before its deadline (coordinators): the deadline moves to now, so the timetable
+    can be computed. 409 when the deadline has passed or the round is computed already."""
+
+    @extend_schema(request=None, responses=RoundSerializer)
+    def post(self, request, pk):
+        round_ = _round_for(request, pk, manage=True)
+        return Response(RoundSerializer(_call(services.close_requests_now, round_, by=request.user)).data)
 
 
 class AllocationRoundResult(APIView):
@@ -287,7 +314,7 @@ class AllocationRoundResult(APIView):
     @extend_schema(responses=ResultSerializer)
     def get(self, request, pk):
         round_ = _round_for(request, pk)
-        return Response(ResultSerializer(services.result(round_)).data)
+        return Response(ResultSerializer(services.blockers.annotate(round_, services.result(round_))).data)
 
 
 class AllocationRoundPublish(APIView):
@@ -307,6 +334,11 @@ urlpatterns = [
     path("allocation-rounds/<int:pk>", AllocationRoundDetail.as_view(), name="allocation-round"),
     path("allocation-rounds/<int:pk>/requests", AllocationRoundRequests.as_view(), name="allocation-round-requests"),
     path("allocation-rounds/<int:pk>/solve", AllocationRoundSolve.as_view(), name="allocation-round-solve"),
+    path(
+        "allocation-rounds/<int:pk>/close-requests",
+        AllocationRoundCloseRequests.as_view(),
+        name="allocation-round-close-requests",
+    ),
     path("allocation-rounds/<int:pk>/result", AllocationRoundResult.as_view(), name="allocation-round-result"),
     path("allocation-rounds/<int:pk>/publish", AllocationRoundPublish.as_view(), name="allocation-round-publish"),
 ]

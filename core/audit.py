@@ -87,6 +87,7 @@ ACTION_LABELS = {
     # Allocation rounds
     "allocation.round_created": pgettext_lazy("audit log", "allocation round opened"),
     "allocation.round_status": pgettext_lazy("audit log", "allocation round status changed"),
+    "allocation.requests_closed_early": pgettext_lazy("audit log", "requests closed before the deadline"),
     "allocation.entitlement_set": pgettext_lazy("audit log", "entitlement set"),
     "allocation.request_submitted": pgettext_lazy("audit log", "allocation request submitted"),
     "allocation.request_changed": pgettext_lazy("audit log", "allocation request changed"),

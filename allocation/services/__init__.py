@@ -6,14 +6,21 @@ turns the answer back into granted slots.
 - ``rounds``: rounds, entitlements, requests;
 - ``instance``: a round as a solver instance;
 - ``solving``: the background computation and the result (``TIME_LIMIT``);
-- ``timetable``: hand changes, publishing, releases and swaps.
+- ``timetable``: hand changes, publishing, releases and swaps;
+- ``blockers``: what blocked each unmet request (bookings, closures, opening hours, other practices' slots).
 """
 
 from .. import solver
-from ._common import KIND_WEIGHTS, PublishConflict, StateError
+from . import blockers
+from ._common import KIND_WEIGHTS, SKIP_SHARE, BeforeDeadline, PublishConflict, StateError
 from .instance import Grid, build_instance, grid_for, matching_resources, season_bounds
 from .rounds import (
     accepting_requests,
+    check_deadline,
+    close_requests_now,
+    compute,
+    contribution_period,
+    contribution_weights,
     create_round,
     refresh_entitlements,
     set_entitlement,
@@ -37,6 +44,14 @@ from .timetable import (
 __all__ = [
     "KIND_WEIGHTS",
     "REASONS",
+    "SKIP_SHARE",
+    "BeforeDeadline",
+    "blockers",
+    "check_deadline",
+    "close_requests_now",
+    "compute",
+    "contribution_period",
+    "contribution_weights",
     "Grid",
     "PublishConflict",
     "StateError",

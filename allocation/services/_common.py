@@ -21,10 +21,21 @@ KIND_WEIGHTS = {
 }
 TIME_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 DEFAULT_DAY = (8 * 60, 22 * 60)
+# A weekly slot hit by one-off bookings or closures in at most this share of the season's weeks stays available:
+# those weeks are skipped when publishing. Above it, the slot is blocked for the whole season.
+SKIP_SHARE = 0.25
 
 
 class StateError(ValidationError):
     """The round is not in a state that allows this (the API answers 409)."""
+
+
+class BeforeDeadline(StateError):
+    """The round's deadline has not passed: requests are still coming (the API answers 409, code "before_deadline")."""
+
+    def __init__(self, message, deadline):
+        super().__init__(message, code="before_deadline")
+        self.deadline = deadline
 
 
 class PublishConflict(StateError):

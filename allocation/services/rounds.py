@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,6 +17,7 @@ from .. import rules
 from ..models import AllocationRequest, AllocationRound, Entitlement
 from ._common import (
     KIND_WEIGHTS,
+    BeforeDeadline,
     StateError,
     Status,
     _minutes,
@@ -77,6 +79,37 @@ def create_round(
     return round_
 
 
+def contribution_period(space):
+    """The space's latest closed cost period that has statements, or None."""
+    from costs.models import CostPeriod
+
+    return (
+        CostPeriod.objects.filter(space=space, status=CostPeriod.Status.CLOSED, statements__isnull=False)
+        .distinct()
+        .order_by("-end", "-closed_at", "-pk")
+        .first()
+    )
+
+
+def contribution_weights(space, practice_ids) -> tuple[dict, object]:
+    """Each practice's share of the space's costs in the latest closed cost period, in percent (at least 0.01):
+    ({practice id: weight}, period). A practice without a statement in that period (it joined since) counts as
+    the average share. No closed period: ({}, None), and the round counts every practice equally."""
+    period = contribution_period(space)
+    if period is None:
+        return {}, None
+    amounts: dict[int, Decimal] = {}
+    for practice_id, amount in period.statements.values_list("practice_id", "amount"):
+        amounts[practice_id] = amounts.get(practice_id, Decimal(0)) + amount
+    total = sum((a for a in amounts.values() if a > 0), Decimal(0))
+    if total <= 0:
+        return {}, None
+    floor, cent = Decimal("0.01"), Decimal("0.01")
+    shares = {p: max(floor, (a * 100 / total).quantize(cent, ROUND_HALF_UP)) for p, a in amounts.items()}
+    average = max(floor, (Decimal(100) / len(amounts)).quantize(cent, ROUND_HALF_UP))
+    return {p: shares.get(p, average) for p in practice_ids}, period
+
+
 def refresh_entitlements(round_: AllocationRound) -> None:
     """One entitlement per practice of the space; weights follow the rule unless set by hand."""
     memberships = SpaceMembership.objects.filter(space=round_.space).active()
@@ -84,9 +117,14 @@ def refresh_entitlements(round_: AllocationRound) -> None:
     for practice_id, kind in memberships.values_list("practice_id", "kind"):
         kinds[practice_id] = max(kinds.get(practice_id, kind), kind, key=lambda k: KIND_WEIGHTS.get(k, 1))
     existing = {e.practice_id: e for e in round_.entitlements.all()}
+    contributions = {}
+    if round_.entitlement_rule == AllocationRound.EntitlementRule.CONTRIBUTION:
+        contributions, _period = contribution_weights(round_.space, kinds)
     for practice_id, kind in kinds.items():
         if round_.entitlement_rule == AllocationRound.EntitlementRule.MEMBERSHIP_KIND:
             weight = KIND_WEIGHTS.get(kind, 1)
+        elif round_.entitlement_rule == AllocationRound.EntitlementRule.CONTRIBUTION:
+            weight = contributions.get(practice_id, 1)  # no closed cost period: equal
         elif round_.entitlement_rule == AllocationRound.EntitlementRule.EQUAL:
             weight = 1
         else:
@@ -134,6 +172,57 @@ def set_status(round_: AllocationRound, status: str, *, by) -> AllocationRound:
     round_.status = status
     round_.save(update_fields=["status"])
     audit.record(round_, "allocation.round_status", by=by, before=before, after={"status": status})
+    return round_
+
+
+def check_deadline(round_: AllocationRound) -> None:
+    """Refuse to compute while requests may still come: raise BeforeDeadline before the round's deadline."""
+    if timezone.now() < round_.deadline:
+        when = round_.deadline.astimezone(round_.space.tz)
+        raise BeforeDeadline(
+            _(
+                "Requests may come until the deadline (%(deadline)s): the timetable can be computed after it, "
+                "or close the requests now."
+            )
+            % {"deadline": when.strftime("%Y-%m-%d %H:%M")},
+            round_.deadline,
+        )
+
+
+def compute(round_: AllocationRound, *, by):
+    """Start computing the timetable once the deadline has passed (coordinators): ``start_solve`` after
+    ``check_deadline``. Side effects: those of ``start_solve``."""
+    from .solving import start_solve
+
+    _require(rules.can_manage(by, round_.space))
+    check_deadline(round_)
+    return start_solve(round_, by=by)
+
+
+@transaction.atomic
+def close_requests_now(round_: AllocationRound, *, by) -> AllocationRound:
+    """Close a round for requests before its deadline (coordinators): the deadline moves to now and the round is
+    closed, so the timetable can be computed (``round_`` is updated in place too).
+    Audit "allocation.requests_closed_early"."""
+    given, round_ = round_, AllocationRound.objects.select_for_update().select_related("space").get(pk=round_.pk)
+    _require(rules.can_manage(by, round_.space))
+    if round_.status not in (Status.DRAFT, Status.OPEN, Status.CLOSED):
+        raise StateError(_("Only a round that has not been computed yet can be closed for requests."))
+    now = timezone.now()
+    if round_.deadline <= now:
+        raise StateError(_("The deadline has already passed."))
+    before = {"status": round_.status, "deadline": round_.deadline.isoformat()}
+    round_.deadline = now
+    round_.status = Status.CLOSED
+    round_.save(update_fields=["deadline", "status"])
+    audit.record(
+        round_,
+        "allocation.requests_closed_early",
+        by=by,
+        before=before,
+        after={"status": round_.status, "deadline": now.isoformat()},
+    )
+    given.deadline, given.status = round_.deadline, round_.status
     return round_
 
 

@@ -10,14 +10,16 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bookings import rules as booking_rules
 from bookings.models import Booking
 from bookings.services import BookingConflict, create_booking
 from core import audit
 from spaces.models import Closure, Resource
 
 from .. import rules
-from ..models import AllocationRequest, AllocationRound, GrantedSlot, SwapProposal
+from ..models import AllocationRequest, AllocationRound, GrantedSlot, SolveRun, SwapProposal
 from ._common import (
+    SKIP_SHARE,
     PublishConflict,
     StateError,
     Status,
@@ -25,6 +27,7 @@ from ._common import (
     _require,
     _time,
 )
+from .blockers import sentence, slot_causes
 from .instance import build_instance, matching_resources
 from .solving import live_slots
 
@@ -45,8 +48,11 @@ def _check_place(
         raise ValidationError({"start": _("Choose a start time on the round's grid, within the day.")})
     first = grid.index(start)
     wanted = [(resource.pk, weekday, i) for i in range(first, first + request.duration_minutes // grid.slot)]
-    if any(s in instance.blocked for s in wanted):
-        raise ValidationError({"start": _("The resource is closed or already booked at that time.")})
+    causes = [c for s in wanted if s in instance.blocked for c in slot_causes(context, s)]
+    if causes:
+        raise ValidationError(
+            {"start": _("The resource is not free at that time: %(why)s") % {"why": sentence(causes)}}
+        )
     pad = instance.padding.get(resource.pk, 0)
     for other in live_slots(round_).filter(resource=resource, weekday=weekday):
         if ignore is not None and other.pk in ignore:
@@ -54,7 +60,11 @@ def _check_place(
         o_start, o_end = _minutes(other.start), _minutes(other.end)
         gap = pad * grid.slot
         if o_start < end + gap and start < o_end + gap:
-            raise ValidationError({"start": _("This overlaps another granted slot (%(slot)s).") % {"slot": str(other)}})
+            if other.request.practice_id == request.practice_id:
+                message = _("This overlaps another granted slot of the same practice (%(slot)s).")
+            else:
+                message = _("%(practice)s holds this time: its granted slot %(slot)s overlaps it.")
+            raise ValidationError({"start": message % {"slot": str(other), "practice": other.request.practice.name}})
 
 
 @transaction.atomic
@@ -107,6 +117,33 @@ def _occurrence(round_: AllocationRound, slot: GrantedSlot, after: dt.date | Non
     return start, end, weeks
 
 
+def _booked_dates(round_: AllocationRound, slot: GrantedSlot, start: dt.datetime, end: dt.datetime, weeks: int) -> list:
+    """Dates when a booking the timetable was computed with (made before the latest finished run started) hits the
+    slot, when they are few enough (``SKIP_SHARE``) to be skipped weeks rather than a conflict. Bookings made since
+    are left to the conflict check."""
+    run = round_.runs.filter(status=SolveRun.Status.DONE).order_by("-id").first()
+    if run is None or run.started_at is None:
+        return []
+    policy = booking_rules.effective_policy(slot.resource)
+    before, after = (
+        dt.timedelta(minutes=policy.buffer_before_minutes),
+        dt.timedelta(minutes=policy.buffer_after_minutes),
+    )
+    own_series = [s for s in round_.slots.values_list("series_id", flat=True) if s]
+    bookings = list(
+        Booking.objects.blocking(start - before, end + after + dt.timedelta(weeks=weeks))
+        .filter(resource_id=slot.resource_id, created_at__lt=run.started_at)
+        .exclude(series_id__in=own_series)
+        .values_list("blocked_start", "blocked_end")
+    )
+    out = []
+    for week in range(weeks):
+        s, e = start + dt.timedelta(weeks=week) - before, end + dt.timedelta(weeks=week) + after
+        if any(b_start < e and b_end > s for b_start, b_end in bookings):
+            out.append((start + dt.timedelta(weeks=week)).date())
+    return out if len(out) <= SKIP_SHARE * weeks else []
+
+
 def _closed_dates(round_: AllocationRound, slot: GrantedSlot, start: dt.datetime, end: dt.datetime, weeks: int) -> list:
     """Dates of the season when a closure hits the slot: left out of the recurring booking."""
     closures = list(
@@ -128,7 +165,9 @@ def _book(round_: AllocationRound, slot: GrantedSlot, *, by, after: dt.date | No
     if occurrence is None:
         return None
     start, end, weeks = occurrence
-    exdates = _closed_dates(round_, slot, start, end, weeks)
+    exdates = sorted(
+        set(_closed_dates(round_, slot, start, end, weeks)) | set(_booked_dates(round_, slot, start, end, weeks))
+    )
     if len(exdates) >= weeks:
         return None
     try:

@@ -51,6 +51,10 @@ def _grant(round_, request, resource, start):
 def build(world):
     world.alloc_round = _round(world, "Iso round", AllocationRound.Status.OPEN)
     world.alloc_request = _ask(world, world.alloc_round, world.practice, world.member)
+    # Past its deadline: the timetable may be computed.
+    world.alloc_due = _round(world, "Iso due", AllocationRound.Status.OPEN)
+    _ask(world, world.alloc_due, world.practice, world.member)
+    AllocationRound.objects.filter(pk=world.alloc_due.pk).update(deadline=timezone.now() - dt.timedelta(hours=1))
 
     world.alloc_proposed = _round(world, "Iso proposed", AllocationRound.Status.OPEN)
     request = _ask(world, world.alloc_proposed, world.practice, world.member)
@@ -116,6 +120,10 @@ ROUTES = {
         ui(lambda w: f"{w.alloc_proposed.pk}/requests/{w.alloc_proposed_request.pk}/place/"), COORDINATOR
     ),
     "allocation:solve": Case(ui(lambda w: f"{w.alloc_round.pk}/solve/"), POSTED, method="post"),
+    "allocation:close-now": [
+        Case(ui(lambda w: f"{w.alloc_round.pk}/close-now/"), COORDINATOR),
+        Case(ui(lambda w: f"{w.alloc_round.pk}/close-now/"), POSTED, method="post"),
+    ],
     "allocation:result": [
         Case(ui(lambda w: f"{w.alloc_proposed.pk}/result/"), MEMBER),
         Case(ui(lambda w: f"{w.alloc_published.pk}/result/"), MEMBER),
@@ -167,9 +175,12 @@ ROUTES = {
         ),
     ],
     "api:allocation-round-solve": Case(
-        lambda w: f"/api/v1/allocation-rounds/{w.alloc_round.pk}/solve",
+        lambda w: f"/api/v1/allocation-rounds/{w.alloc_due.pk}/solve",
         expect(API_COORDINATOR, coordinator=202),
         method="post",
+    ),
+    "api:allocation-round-close-requests": Case(
+        lambda w: f"/api/v1/allocation-rounds/{w.alloc_round.pk}/close-requests", API_COORDINATOR, method="post"
     ),
     "api:allocation-round-result": Case(
         lambda w: f"/api/v1/allocation-rounds/{w.alloc_proposed.pk}/result", API_MEMBER

@@ -58,6 +58,11 @@ def test_round_request_solve_result_publish(
         == practice.pk
     )
 
+    early = api(coordinator).post(f"/api/v1/allocation-rounds/{round_id}/solve")
+    assert early.status_code == 409
+    assert early.json()["code"] == "before_deadline"
+    assert early.json()["deadline"] == "2031-08-15T12:00:00Z"
+    assert api(coordinator).post(f"/api/v1/allocation-rounds/{round_id}/close-requests").status_code == 200
     solved = api(coordinator).post(f"/api/v1/allocation-rounds/{round_id}/solve")
     assert solved.status_code == 202
     assert {"id", "status", "progress", "proven_optimal", "gap"} <= set(solved.json())
@@ -106,6 +111,7 @@ def test_invalid_input_is_400_with_fields(api, space, rooms, coordinator, member
 def test_publish_conflict_is_409_and_publishes_nothing(api, space, rooms, coordinator, member, practice):
     round_id = _create(api, coordinator, space, rooms[:1]).json()["id"]
     _request(api, member, round_id, practice, rooms[:1])
+    api(coordinator).post(f"/api/v1/allocation-rounds/{round_id}/close-requests")
     api(coordinator).post(f"/api/v1/allocation-rounds/{round_id}/solve")
     slot = GrantedSlot.objects.get(round_id=round_id)
     start = dt.datetime.combine(dt.date(2031, 9, 15), slot.start, tzinfo=space.tz)
