@@ -228,7 +228,7 @@ def _figure_rows(data) -> list[tuple]:
 
 def result(request, slug, pk):
     space, round_ = _round(request, slug, pk)
-    data = services.blockers.annotate(round_, services.result(round_))
+    data = services.result(round_)
     days = OpeningHours.Weekday.choices
     table = {d: [s for s in data["slots"] if s.weekday == d] for d, _label in days}
     mine = set(rules.practices_for(request.user, space).values_list("pk", flat=True))

@@ -314,7 +314,7 @@ class AllocationRoundResult(APIView):
     @extend_schema(responses=ResultSerializer)
     def get(self, request, pk):
         round_ = _round_for(request, pk)
-        return Response(ResultSerializer(services.blockers.annotate(round_, services.result(round_))).data)
+        return Response(ResultSerializer(services.result(round_)).data)
 
 
 class AllocationRoundPublish(APIView):

@@ -2,8 +2,8 @@
 capacity and equipment, or slots granted to other practices' requests.
 
 ``explain(instance, context, result)`` works on what ``build_instance`` returns and a solver result (or the current
-slots); ``annotate(round_, data)`` adds it to the dict ``solving.result`` returns, and gives no reasons before the
-round has a finished run.
+slots); ``solving.result`` calls it for the current timetable once the round has a finished run (before that,
+unmet requests get no reason at all).
 """
 
 from __future__ import annotations
@@ -16,8 +16,6 @@ from spaces.models import OpeningHours
 
 from .. import solver
 from ..models import AllocationRound, SolveRun
-from ._common import _minutes
-from .instance import build_instance
 
 SHOWN = 5  # bookings and closures named in a sentence; the rest are counted
 
@@ -165,31 +163,3 @@ def explain(instance: solver.Instance, context: dict, result: solver.Result) -> 
 def computed(round_: AllocationRound) -> bool:
     """Reasons mean something once a run has finished."""
     return round_.runs.filter(status=SolveRun.Status.DONE).exists()
-
-
-def annotate(round_: AllocationRound, data: dict) -> dict:
-    """Add the blockers of each unmet request to ``solving.result``'s dict (each unmet entry gets "blockers" and a
-    "why" naming them); before a finished run, unmet requests get no reason at all."""
-    data["computed"] = computed(round_)
-    unmet = [u for p in data["practices"] for u in p["unmet"]]
-    if not data["computed"]:
-        for u in unmet:
-            u.update(reason=None, why="", blockers=[])
-        return data
-    if not unmet:
-        return data
-    instance, context = build_instance(round_)
-    grid = context["grid"]
-    placements = {
-        s.request_id: solver.Placement(s.request_id, s.resource_id, s.weekday, grid.index(_minutes(s.start)), 0)
-        for s in data["slots"]
-    }
-    explained = explain(instance, context, solver.Result("current", "current", placements))
-    for u in unmet:
-        found = explained.get(u["request"].pk)
-        if found is not None:
-            u["blockers"] = found["blockers"]
-            u["why"] = found["why"]
-        else:
-            u["blockers"] = []
-    return data

@@ -11,6 +11,7 @@ from core import audit
 
 from .. import rules, solver
 from ..models import AllocationRequest, AllocationRound, GrantedSlot, SolveRun
+from . import blockers
 from ._common import (
     FCFS_ORDERS,
     StateError,
@@ -188,6 +189,9 @@ def result(round_: AllocationRound) -> dict:
     current = solver.Result("current", "current", placements)
     sat = solver.satisfactions(instance, placements)
     reasons = solver.explain(instance, current)
+    # Reasons mean something once a run has finished; then each names what blocked the request.
+    done = blockers.computed(round_)
+    blocked = blockers.explain(instance, context, current) if done else {}
     entitlements = {e.practice_id: e.weight for e in round_.entitlements.all()}
     practices = {}
     for request in requests:
@@ -207,16 +211,27 @@ def result(round_: AllocationRound) -> dict:
         slot = next((s for s in slots if s.request_id == request.pk), None)
         if slot is not None:
             entry["granted"].append({"request": request, "slot": slot, "rank": _rank_of(request, slot) + 1})
+        elif not done:
+            entry["unmet"].append({"request": request, "reason": None, "why": "", "blockers": []})
         else:
             code = (
                 "no_matching_resource"
                 if request.pk in context["unmatched"]
                 else reasons.get(request.pk, "taken_for_fairness")
             )
-            entry["unmet"].append({"request": request, "reason": code, "why": REASONS[code]()})
+            found = blocked.get(request.pk)
+            entry["unmet"].append(
+                {
+                    "request": request,
+                    "reason": code,
+                    "why": found["why"] if found else REASONS[code](),
+                    "blockers": found["blockers"] if found else [],
+                }
+            )
     run = round_.latest_run()
     return {
         "round": round_,
+        "computed": done,
         "run": run,
         "practices": sorted(practices.values(), key=lambda p: (p["satisfaction"], p["practice"].name)),
         "slots": slots,

@@ -37,7 +37,7 @@ def test_unmet_request_names_the_practice_that_got_the_slot(
     ask(round_, second_member, second_practice, priority=5, **one)
     _solve(round_, coordinator)
 
-    data = services.blockers.annotate(round_, services.result(round_))
+    data = services.result(round_)
 
     (unmet,) = _unmet(data)
     other = practice if unmet["request"].practice_id == second_practice.pk else second_practice
@@ -62,7 +62,7 @@ def test_unmet_request_names_the_booking_and_its_date(round_, rooms, member, pra
     ask(round_, member, practice, resources=rooms[:1], windows=[window(0, "18:00", "20:00")])
     _solve(round_, coordinator)
 
-    data = services.blockers.annotate(round_, services.result(round_))
+    data = services.result(round_)
 
     (unmet,) = _unmet(data)
     kinds = {(b["kind"], b["label"], b["date"]) for b in unmet["blockers"]}
@@ -74,7 +74,7 @@ def test_unmet_request_names_the_booking_and_its_date(round_, rooms, member, pra
 def test_no_reasons_before_a_finished_run(api, round_, member, practice, coordinator):
     ask(round_, member, practice)
 
-    data = services.blockers.annotate(round_, services.result(round_))
+    data = services.result(round_)
     body = api(member).get(f"/api/v1/allocation-rounds/{round_.pk}/result").json()
 
     assert [(u["reason"], u["why"], u["blockers"]) for u in _unmet(data)] == [(None, "", [])]
