@@ -1,16 +1,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import secrets
 
 from django.contrib.auth import get_user_model
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from rest_framework import authentication, exceptions
 
 from bookings.services import model_columns
+from spaces import rules as space_rules
 
 from .models import ApiToken
 
@@ -71,7 +74,8 @@ def member_for_bearer(header: str):
     """The member an ``Authorization: Bearer <token>`` header stands for, as BearerTokenAuthentication would
     accept it, else None (no such header, a bad one, an unknown or revoked token: the caller then lets DRF
     authenticate, which answers 401). One query; the member has the columns the rules and the audit read
-    (the others load if read). For the short booking path (api.bookings)."""
+    (the others load if read), and what spaces.rules asks about them is cached on it (read in the same query).
+    For the short booking path (api.bookings)."""
     try:  # as DRF reads it: bytes, split on ASCII whitespace, the token decoded as UTF-8
         parts = header.encode("iso-8859-1").split()
         if len(parts) != 2 or parts[0].lower() != BearerTokenAuthentication.keyword.lower().encode():
@@ -81,25 +85,63 @@ def member_for_bearer(header: str):
         return None
     member_model = get_user_model()
     fields = model_columns(member_model, _MEMBER_COLUMNS)
-    columns = ", ".join(f"m.{connection.ops.quote_name(f.column)}" for f in fields)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT t.id, t.last_used_at, {columns} FROM {ApiToken._meta.db_table} t "
-            f"JOIN {member_model._meta.db_table} m ON m.id = t.member_id "
-            "WHERE t.key_hash = %s AND t.revoked_at IS NULL",
-            [hash_token(raw)],
-        )
-        row = cursor.fetchone()
-    if row is None:
+    rows = _first_query(_bearer_sql(), {"hash": hash_token(raw), "today": timezone.localdate()})
+    token = next((row for row in rows if row[0] == "t"), None)
+    if token is None:
         return None
-    member = member_model.from_db(connection.alias, [f.attname for f in fields], row[2:])
+    member = member_model.from_db(connection.alias, [f.attname for f in fields], token[7:])
     if not member.is_active:
         return None
-    last_used_at = row[1]
+    space_rules.fill(member, [row[:5] for row in rows if row[0] != "t"])
+    last_used_at = token[6]
+    if isinstance(last_used_at, str):  # SQLite, through the UNION: the column's type is lost
+        last_used_at = parse_datetime(last_used_at)
     if last_used_at is not None and timezone.is_naive(last_used_at):  # SQLite: naive UTC
         last_used_at = timezone.make_aware(last_used_at, dt.UTC)
-    note_use(row[0], last_used_at)
+    note_use(token[5], last_used_at)
     return member
+
+
+def _first_query(sql: str, params) -> list:
+    """The rows of the request's first query, which also serves as Django's connection health check
+    (CONN_HEALTH_CHECKS): instead of a ``SELECT 1`` round trip before it, a connection found broken by the query
+    itself is closed and the query run once more on a new one, as the health check would have reconnected."""
+    checking = (
+        connection.health_check_enabled and not connection.health_check_done and connection.connection is not None
+    )
+    if checking:
+        connection.health_check_done = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+    except (OperationalError, InterfaceError):
+        if not checking or connection.in_atomic_block:
+            raise
+        connection.close()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+@functools.cache
+def _bearer_sql() -> str:
+    """The token's row ('t', four NULLs, token id, last use, the member's columns) and, in the same round trip,
+    the rows of spaces.rules.load_sql for its member (padded with NULLs): what spaces.rules asks about the member
+    costs no query of its own. Parameters: ``hash``, ``today``."""
+    member_model = get_user_model()
+    fields = model_columns(member_model, _MEMBER_COLUMNS)
+    columns = ", ".join(f"m.{connection.ops.quote_name(f.column)}" for f in fields)
+    token_t = ApiToken._meta.db_table
+    nulls = ", ".join(["NULL"] * (2 + len(fields)))
+    member_id = f"(SELECT k.member_id FROM {token_t} k WHERE k.key_hash = %(hash)s AND k.revoked_at IS NULL)"
+    return f"""
+        SELECT 't', NULL, NULL, NULL, NULL, t.id, t.last_used_at, {columns} FROM {token_t} t
+          JOIN {member_model._meta.db_table} m ON m.id = t.member_id
+         WHERE t.key_hash = %(hash)s AND t.revoked_at IS NULL
+        UNION ALL
+        SELECT x.*, {nulls} FROM ({space_rules.load_sql(member_id)}) x
+    """
 
 
 class CsrfSessionAuthentication(authentication.SessionAuthentication):

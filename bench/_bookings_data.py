@@ -247,11 +247,12 @@ def cpu_of(pid: int) -> float:
 
 
 def _children(pid: int) -> list[int]:
+    """The process's descendants (a server's workers, and theirs)."""
     out = []
     for task in Path(f"/proc/{pid}/task").glob("*"):
         with contextlib.suppress(OSError):
             out += [int(c) for c in (task / "children").read_text().split()]
-    return out
+    return [*out, *(grandchild for child in out for grandchild in _children(child))]
 
 
 def _backend_pids(database: str) -> list[int]:
@@ -308,18 +309,26 @@ class CpuMeter:
         before, after = self.before[key], self.after[key]
         return sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
 
-    def report(self, name: str, out=print) -> None:
+    def report(self, name: str, out=print, per: int = 0) -> None:
+        """``per``: the number of bookings made, to print the CPU per booking of each process group too."""
         wall = self.after["at"] - self.before["at"]
         cores = os.cpu_count() or 1
         busy = self.after["machine"][0] - self.before["machine"][0]
         out(f"{name} CPU: {cores} cores x {wall:.2f} s = {cores * wall:.2f} s; machine busy {busy:.2f} s")
+        server = self._used("server") if self.server_pid else 0.0
         if self.server_pid:
-            out(f"{name} CPU gunicorn: {self._used('server'):.2f} s")
+            out(f"{name} CPU server (web server and workers): {server:.2f} s")
         database = self.backends if self.backends is not None else self._used("postgres")
         out(f"{name} CPU postgresql (backends of {self.database}): {database:.2f} s")
         out(f"{name} CPU client: {self.client:.2f} s")
-        others = busy - self._used("server") - database - self.client
+        others = busy - server - database - self.client
         out(f"{name} CPU everything else (other work on the machine): {max(others, 0):.2f} s")
+        if per:
+            ms = [1000 * cpu / per for cpu in (server, database, self.client)]
+            out(
+                f"{name} CPU per booking: server {ms[0]:.2f} ms, postgresql {ms[1]:.2f} ms, client {ms[2]:.2f} ms"
+                f" = {sum(ms):.2f} ms"
+            )
 
 
 class Gunicorn:
@@ -327,23 +336,40 @@ class Gunicorn:
 
     Production-like: DEBUG off, persistent database connections (CONN_MAX_AGE=600), sync workers by default
     (``threads`` > 1 makes them gthread workers, which also keep client connections alive).
+    ``server="granian"``: Granian's WSGI server instead (``workers`` processes, ``threads`` blocking threads each).
     """
 
     last_pid: int | None = None
 
-    def __init__(self, workers: int | None = None, threads: int = 1):
+    def __init__(self, workers: int | None = None, threads: int = 1, server: str = "gunicorn"):
         self.workers, self.threads = workers or default_workers(), threads
+        self.server = server
         self.port = free_port()
 
-    def __enter__(self) -> str:
-        env = {
-            **os.environ,
-            "DEBUG": "0",
-            "CONN_MAX_AGE": "600",
-            "PLEK_NO_RATE_LIMITS": "1",
-            "PYTHONWARNINGS": "ignore:No directory at",  # whitenoise: no collected static files (not needed)
-        }
-        cmd = [
+    def _command(self) -> list[str]:
+        if self.server == "granian":
+            return [
+                sys.executable,
+                "-m",
+                "granian",
+                "--interface",
+                "wsgi",
+                "plek.wsgi:application",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--workers",
+                str(self.workers),
+                "--blocking-threads",
+                str(self.threads),
+                "--no-ws",
+                "--log-level",
+                "warning",
+                "--backlog",
+                "256",
+            ]
+        return [
             str(ROOT / ".venv/bin/gunicorn"),
             "plek.wsgi",
             "-b",
@@ -357,7 +383,16 @@ class Gunicorn:
             "--backlog",
             "256",
         ]
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=sys.stderr)
+
+    def __enter__(self) -> str:
+        env = {
+            **os.environ,
+            "DEBUG": "0",
+            "CONN_MAX_AGE": "600",
+            "PLEK_NO_RATE_LIMITS": "1",
+            "PYTHONWARNINGS": "ignore:No directory at",  # whitenoise: no collected static files (not needed)
+        }
+        self.proc = subprocess.Popen(self._command(), cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=sys.stderr)
         Gunicorn.last_pid = self.proc.pid
         url = f"http://127.0.0.1:{self.port}"
         import requests
@@ -370,7 +405,7 @@ class Gunicorn:
             except requests.RequestException:
                 time.sleep(0.2)
         self.__exit__()
-        raise RuntimeError("gunicorn did not start")
+        raise RuntimeError(f"{self.server} did not start")
 
     def __exit__(self, *exc):
         self.proc.terminate()

@@ -18,6 +18,7 @@ the lock, one query for the bookings and closures around the slot, the insert, t
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import functools
@@ -25,8 +26,9 @@ import json
 import logging
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import CharField, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -415,8 +417,9 @@ def _q(name: str) -> str:
 
 
 @functools.cache
-def _context_sql() -> str:
-    """Resource, space, practice and the effective policy (own, else a group's by name, else the space's)."""
+def _context_sql(lock: bool) -> str:
+    """Resource, space, practice and the effective policy (own, else a group's by name, else the space's); with
+    ``lock`` (PostgreSQL), the resource's advisory lock too, as a session lock (``lock_resource``'s key)."""
     policy_t, group_t = BookingPolicy._meta.db_table, ResourceGroup._meta.db_table
     links_t = ResourceGroup.resources.through._meta.db_table
     resource_fields, space_fields, policy_fields = _loaded()
@@ -427,6 +430,8 @@ def _context_sql() -> str:
         "pr.name",
         *(f"p.{_q(f.column)}" for f in policy_fields),
     ]
+    if lock:  # evaluated for the resource's row only: no row, no lock
+        columns.append("pg_advisory_lock(%(namespace)s, %(resource)s)")
     return f"""
         SELECT {", ".join(columns)}
           FROM {Resource._meta.db_table} r
@@ -445,14 +450,29 @@ def _context_sql() -> str:
     """
 
 
-def _booking_context(resource_id: int, practice_id: int | None):
-    """(resource with its space, effective policy, practice or None), or None when the resource or the practice
-    does not exist. Model instances with only the columns the rules read (the others load if read)."""
+def _context_row(resource_id: int, practice_id: int | None, *, lock: bool):
+    """The row of ``_context_sql``, None when the resource does not exist (then no lock is taken)."""
     with connection.cursor() as cursor:
-        cursor.execute(_context_sql(), {"practice": practice_id, "resource": resource_id})
-        row = cursor.fetchone()
-    if row is None:
-        return None
+        params = {"practice": practice_id, "resource": resource_id, "namespace": LOCK_NAMESPACE}
+        cursor.execute(_context_sql(lock), params)
+        return cursor.fetchone()
+
+
+def _unlock(resource_id: int) -> None:
+    """Release the session lock ``_context_sql(lock=True)`` took. Should that fail, the connection is closed (its
+    locks go with it): a lock left held would stop every later writer of the resource."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [LOCK_NAMESPACE, resource_id])
+    except DatabaseError:
+        connection.close()
+        raise
+
+
+def _booking_context(row, practice_id: int | None):
+    """(resource with its space, effective policy, practice or None) from the row of ``_context_sql``, or None
+    when the practice does not exist. Model instances with only the columns the rules read (the others load if
+    read)."""
     db = connection.alias
     resource_fields, space_fields, policy_fields = _loaded()
     n_r, n_s = len(resource_fields), len(space_fields)
@@ -463,7 +483,7 @@ def _booking_context(resource_id: int, practice_id: int | None):
     if practice_id is not None and practice_pk is None:
         return None
     practice = Practice.from_db(db, ["id", "name"], [practice_pk, practice_name]) if practice_pk is not None else None
-    policy_row = row[n_r + n_s + 2 :]
+    policy_row = row[n_r + n_s + 2 : n_r + n_s + 2 + len(policy_fields)]
     if policy_row[0] is None:
         policy = BookingPolicy.permissive(space)
     else:
@@ -568,16 +588,38 @@ def create_single_booking_fast(
     BookingConflict (``conflicts``); writes the booking (confirmed, or pending when it needs an approval ``by``
     cannot give) and the audit entry "bookings.created" in one transaction, under the resource's advisory lock;
     after the commit, the confirmation or "waiting for approval" email.
+
+    On PostgreSQL outside a transaction (a request), the query that reads the resource also takes its lock, a
+    session lock held until the write is done, and the write is one statement, its own transaction: two round
+    trips fewer than BEGIN, the lock, the write and COMMIT. Inside a transaction, or with ``DB_SESSION_LOCKS``
+    off (behind a pooler in transaction mode, where the lock and the unlock could reach different server
+    connections), the transaction's lock.
     """
     start, end = _aware(start, "start"), _aware(end, "end")
     if end <= start:
         raise ValidationError({"end": _("The end must be after the start.")})
     if not getattr(by, "is_authenticated", False):
         return None
-    found = _booking_context(resource_id, practice_id)
-    if found is None:
+    session_lock = connection.vendor == "postgresql" and connection.get_autocommit() and settings.DB_SESSION_LOCKS
+    row = _context_row(resource_id, practice_id, lock=session_lock)
+    if row is None:
         return None
-    resource, policy, practice = found
+    try:
+        found = _booking_context(row, practice_id)
+        if found is None:
+            return None
+        made = _book_fast(by, *found, start, end, title=title, public=public, locked=session_lock)
+    finally:
+        if session_lock:
+            _unlock(resource_id)
+    if made is not None:
+        _notify_later("booking_pending" if made.status == Booking.Status.PENDING else "booking_confirmed", [made.id])
+    return made
+
+
+def _book_fast(by, resource, policy, practice, start, end, *, title: str, public: bool, locked: bool):
+    """The rest of ``create_single_booking_fast`` once the context is read (``locked``: under the session lock),
+    but the email."""
     # Members only: a visitor from the network goes through its hooks, a guest gets a price, in create_booking.
     if not space_rules.is_member(by, resource.space_id):
         return None
@@ -611,15 +653,14 @@ def create_single_booking_fast(
     row += [None, None, None, "", now]
     row = [_dt_param(v) if isinstance(v, dt.datetime) else v for v in row]
     audit_row = [_dt_param(now), by.pk, "bookings.created", "bookings.booking"]
+    busy_params = _busy_params(vendor, closures, resource, start, end, low, high)
+    statement = [*busy_params, *row, *audit_row, object_repr, resource.space_id, "{}", json.dumps(after)]
     try:
-        with transaction.atomic(), connection.cursor() as cursor:
-            lock_resource(resource.pk)
-            busy_params = _busy_params(vendor, closures, resource, start, end, low, high)
+        with contextlib.nullcontext() if locked else transaction.atomic(), connection.cursor() as cursor:
+            if not locked:
+                lock_resource(resource.pk)
             if vendor == "postgresql":
-                cursor.execute(
-                    _insert_sql(vendor, closures),
-                    [*busy_params, *row, *audit_row, object_repr, resource.space_id, "{}", json.dumps(after)],
-                )
+                cursor.execute(_insert_sql(vendor, closures), statement)
                 rows = cursor.fetchall()
                 booking_id = rows[0][0] if rows and rows[0][0] is not None else None
                 busy = [r[1:] for r in rows]
@@ -640,7 +681,6 @@ def create_single_booking_fast(
     except IntegrityError:
         # Only reachable when someone wrote without the lock: the exclusion constraint has the last word.
         raise BookingConflict([_conflict(start, end, _("already booked"))]) from None
-    _notify_later("booking_pending" if status == Booking.Status.PENDING else "booking_confirmed", [booking_id])
     return MadeBooking(
         id=booking_id,
         resource_id=resource.pk,

@@ -36,6 +36,48 @@ def forget(user) -> None:
         del user._plek_rules_cache
 
 
+def load_sql(member: str = "%(member)s") -> str:
+    """The query behind ``_load``: rows (kind, id, role, network id, practice id) for the member whose id is the SQL
+    expression ``member`` (by default the parameter ``%(member)s``; another query may pass a subquery to fold
+    this one into its own round trip), with the parameter ``%(today)s``. ``fill`` makes the cache of its rows."""
+    role_t, space_t = RoleAssignment._meta.db_table, Space._meta.db_table
+    link_t, membership_t = PracticeMember._meta.db_table, SpaceMembership._meta.db_table
+    return f"""
+        SELECT 'r', ra.space_id, ra.role, s.network_id, CAST(NULL AS bigint)
+          FROM {role_t} ra JOIN {space_t} s ON s.id = ra.space_id WHERE ra.member_id = {member}
+        UNION ALL
+        SELECT 'p', pm.practice_id, NULL, NULL, NULL FROM {link_t} pm WHERE pm.member_id = {member}
+        UNION ALL
+        SELECT 'm', sm.space_id, NULL, s.network_id, sm.practice_id
+          FROM {membership_t} sm JOIN {link_t} pm ON pm.practice_id = sm.practice_id
+          JOIN {space_t} s ON s.id = sm.space_id
+         WHERE pm.member_id = {member} AND sm.start_date <= %(today)s AND (sm.end_date IS NULL OR sm.end_date >= %(today)s)
+    """
+
+
+def fill(user, rows) -> dict:
+    """Cache on ``user`` what the rules ask about them, from the rows of ``load_sql`` (all of them)."""
+    roles: dict[int, set[str]] = {}
+    practices: set[int] = set()
+    practice_spaces: dict[int, set[int]] = {}
+    spaces: set[int] = set()
+    networks: set[int] = set()
+    for kind, ident, role, network_id, practice_id in rows:
+        if kind == "p":
+            practices.add(ident)
+            continue
+        spaces.add(ident)
+        if network_id is not None:
+            networks.add(network_id)
+        if kind == "r":
+            roles.setdefault(ident, set()).add(role)
+        else:
+            practice_spaces.setdefault(practice_id, set()).add(ident)
+    cache = _cache(user)
+    cache.update(roles=roles, practices=practices, practice_spaces=practice_spaces, spaces=spaces, networks=networks)
+    return cache
+
+
 def _load(user) -> dict:
     """Everything the rules ask about the user, in one query, cached on the user for the request.
 
@@ -46,40 +88,9 @@ def _load(user) -> dict:
     cache = _cache(user)
     if "spaces" in cache:
         return cache
-    today = timezone.localdate()
-    role_t, space_t = RoleAssignment._meta.db_table, Space._meta.db_table
-    link_t, membership_t = PracticeMember._meta.db_table, SpaceMembership._meta.db_table
-    sql = f"""
-        SELECT 'r', ra.space_id, ra.role, s.network_id, CAST(NULL AS bigint)
-          FROM {role_t} ra JOIN {space_t} s ON s.id = ra.space_id WHERE ra.member_id = %s
-        UNION ALL
-        SELECT 'p', pm.practice_id, NULL, NULL, NULL FROM {link_t} pm WHERE pm.member_id = %s
-        UNION ALL
-        SELECT 'm', sm.space_id, NULL, s.network_id, sm.practice_id
-          FROM {membership_t} sm JOIN {link_t} pm ON pm.practice_id = sm.practice_id
-          JOIN {space_t} s ON s.id = sm.space_id
-         WHERE pm.member_id = %s AND sm.start_date <= %s AND (sm.end_date IS NULL OR sm.end_date >= %s)
-    """
-    roles: dict[int, set[str]] = {}
-    practices: set[int] = set()
-    practice_spaces: dict[int, set[int]] = {}
-    spaces: set[int] = set()
-    networks: set[int] = set()
     with connection.cursor() as cursor:
-        cursor.execute(sql, [user.pk, user.pk, user.pk, today, today])
-        for kind, ident, role, network_id, practice_id in cursor.fetchall():
-            if kind == "p":
-                practices.add(ident)
-                continue
-            spaces.add(ident)
-            if network_id is not None:
-                networks.add(network_id)
-            if kind == "r":
-                roles.setdefault(ident, set()).add(role)
-            else:
-                practice_spaces.setdefault(practice_id, set()).add(ident)
-    cache.update(roles=roles, practices=practices, practice_spaces=practice_spaces, spaces=spaces, networks=networks)
-    return cache
+        cursor.execute(load_sql(), {"member": user.pk, "today": timezone.localdate()})
+        return fill(user, cursor.fetchall())
 
 
 def roles_by_space(user) -> dict[int, set[str]]:

@@ -42,11 +42,11 @@ def test_post_runs_a_fixed_number_of_queries(api, room, member, practice, at, dj
     client = api(member)
     client.post("/api/v1/bookings", body(room, practice, at(3, 8), at(3, 9)), format="json")  # token's last use
 
-    # The short path (api.bookings.post_booking_fast): token and member; resource, space, practice and policy;
-    # the rules (one query); then in the transaction (a savepoint inside the test's own, and its release): on
+    # The short path (api.bookings.post_booking_fast): token, member and the rules (one query); resource, space,
+    # practice and policy; then in the transaction (a savepoint inside the test's own, and its release): on
     # PostgreSQL the advisory lock, then one statement for the conflicts, the insert and the audit entry;
     # elsewhere the conflicts, the insert, the audit entry. The email is enqueued after the commit.
-    expected = 7 if connection.vendor == "postgresql" else 8
+    expected = 6 if connection.vendor == "postgresql" else 7
     with django_assert_num_queries(expected):
         response = client.post("/api/v1/bookings", body(room, practice, at(3, 10), at(3, 12)), format="json")
 

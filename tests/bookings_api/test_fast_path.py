@@ -13,11 +13,16 @@ import re
 import pytest
 from django.core import mail
 from django.db import transaction
+from django.utils import timezone
 
 from api import bookings as api_bookings
+from api.authentication import issue_token, member_for_bearer
+from api.models import ApiToken
 from bookings import services
 from bookings.models import Booking
+from community.models import Member
 from core.models import AuditEntry
+from spaces import rules as space_rules
 from tests import factories as f
 
 from .factories import BookingFactory
@@ -32,9 +37,9 @@ def body(room, practice, start, end, **extra):
     return data
 
 
-def _ids_out(text: str, ids) -> str:
+def _ids_out(text: str, ids, pattern: str = r"\b{}\b", into: str = "<id>") -> str:
     for pk in ids:
-        text = re.sub(rf"\b{pk}\b", "<id>", text)
+        text = re.sub(pattern.format(pk), into, text)
     return text
 
 
@@ -80,7 +85,7 @@ def post_both(monkeypatch, django_capture_on_commit_callbacks):
                 if "id" in item:
                     item["id"] = "<id>"
                     item.pop("created_at")
-            emails = [(m.to, m.subject, _ids_out(m.body, ids)) for m in mail.outbox]
+            emails = [(m.to, m.subject, _ids_out(m.body, ids, "/{}/", "/<id>/")) for m in mail.outbox]
             headers_out = {k: response.get(k) for k in ("Content-Type", "Vary", "Allow", "Content-Language")}
             return (response.status_code, json, headers_out, made, entries, emails), taken
         finally:
@@ -351,3 +356,116 @@ def test_the_service_refuses_bad_times_as_create_booking_does(room, member, prac
         services.create_single_booking_fast(member, room.pk, dt.datetime(2030, 1, 1, 10), at(3, 10))
 
     assert short.value.message_dict == slow.value.message_dict == {"end": ["The end must be after the start."]}
+
+
+def _rules_of(person) -> dict:
+    cache = space_rules._load(person)
+    return {key: cache[key] for key in ("roles", "practices", "practice_spaces", "spaces", "networks")}
+
+
+@pytest.mark.parametrize("who", ["member", "coordinator", "outsider"])
+def test_the_token_query_also_loads_the_rules(request, space, room, django_assert_num_queries, who):
+    person = request.getfixturevalue(who)
+    if who == "member":
+        f.RoleAssignmentFactory(space=space, member=person, role="host")
+    raw = issue_token(person)
+    expected = _rules_of(Member.objects.get(pk=person.pk))
+
+    with django_assert_num_queries(2):  # the token with the rules, and noting the token's first use
+        found = member_for_bearer(f"Bearer {raw}")
+    with django_assert_num_queries(0):
+        loaded = _rules_of(found)
+    with django_assert_num_queries(1):  # within LAST_USE_EVERY: no write
+        again = member_for_bearer(f"Bearer {raw}")
+
+    assert found.pk == again.pk == person.pk
+    assert loaded == _rules_of(again) == expected
+    assert loaded["spaces"] and (loaded["practices"] or loaded["roles"])
+
+
+def test_a_revoked_token_or_an_inactive_member_gives_none(member, django_assert_num_queries):
+    raw = issue_token(member)
+    ApiToken.objects.filter(member=member).update(revoked_at=timezone.now())
+    with django_assert_num_queries(1):
+        assert member_for_bearer(f"Bearer {raw}") is None
+    raw = issue_token(member)
+    Member.objects.filter(pk=member.pk).update(is_active=False)
+    assert member_for_bearer(f"Bearer {raw}") is None
+    assert member_for_bearer("Bearer not-a-token") is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_token_query_is_the_health_check(member, monkeypatch):
+    """CONN_HEALTH_CHECKS without its SELECT 1: a broken connection is replaced and the query run again."""
+    from django.db import connections
+
+    connection = connections["default"]  # the wrapper itself (not the proxy): monkeypatch restores it
+    raw = issue_token(member)
+    connection.ensure_connection()
+    monkeypatch.setattr(connection, "health_check_enabled", True)
+    monkeypatch.setattr(connection, "is_usable", lambda: pytest.fail("a SELECT 1 round trip"))
+    monkeypatch.setattr(connection, "health_check_done", False)
+    assert member_for_bearer(f"Bearer {raw}").pk == member.pk
+    assert connection.health_check_done
+
+    if connection.vendor != "postgresql":
+        return  # SQLite's connections do not break
+    connection.health_check_done = False
+    broken = connection.connection
+    broken.close()  # as when the server went away
+    assert member_for_bearer(f"Bearer {raw}").pk == member.pk
+    assert connection.connection is not broken
+
+
+def _advisory_locks_held() -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_session_lock_is_always_released(
+    space, room, member, practice, coordinator, at, django_capture_on_commit_callbacks
+):
+    """PostgreSQL in autocommit (a request): the lock comes with the context's query and goes after the write,
+    whatever the answer; the booking, its audit entry and its email as inside a transaction."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the session lock is PostgreSQL's")
+    mail.outbox = []
+    with django_capture_on_commit_callbacks(execute=True):
+        made = services.create_single_booking_fast(member, room.pk, at(3, 10), at(3, 12), practice_id=practice.pk)
+    assert _advisory_locks_held() == 0
+    booking = Booking.objects.get(pk=made.id)
+    assert (booking.status, booking.booked_by_id, booking.start) == ("confirmed", member.pk, at(3, 10))
+    assert AuditEntry.objects.filter(action="bookings.created", object_id=str(made.id)).count() == 1
+    assert [m.subject for m in mail.outbox] == ["Booking confirmed: Studio 2"]
+
+    with pytest.raises(services.BookingConflict):
+        services.create_single_booking_fast(member, room.pk, at(3, 11), at(3, 13), practice_id=practice.pk)
+    assert _advisory_locks_held() == 0
+    services.save_policy(space, by=coordinator, resource=room, max_duration_minutes=60)
+    with pytest.raises(services.BookingRefused):
+        services.create_single_booking_fast(member, room.pk, at(4, 10), at(4, 12), practice_id=practice.pk)
+    assert _advisory_locks_held() == 0
+    assert services.create_single_booking_fast(member, room.pk, at(4, 10), at(4, 11), practice_id=999999) is None
+    assert services.create_single_booking_fast(member, 999999, at(4, 10), at(4, 11)) is None
+    assert _advisory_locks_held() == 0
+    assert Booking.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_session_locks_the_transaction_lock_is_used(settings, room, member, practice, at):
+    """DB_SESSION_LOCKS=0 (behind a pooler in transaction mode): the same booking, no session lock left."""
+    from django.db import connection
+
+    settings.DB_SESSION_LOCKS = False
+    made = services.create_single_booking_fast(member, room.pk, at(3, 10), at(3, 12), practice_id=practice.pk)
+    assert Booking.objects.get(pk=made.id).status == "confirmed"
+    with pytest.raises(services.BookingConflict):
+        services.create_single_booking_fast(member, room.pk, at(3, 11), at(3, 13), practice_id=practice.pk)
+    if connection.vendor == "postgresql":
+        assert _advisory_locks_held() == 0
