@@ -201,6 +201,20 @@ def visible_booking(request, pk) -> Booking:
     raise exceptions.NotFound()
 
 
+def booking_and_reason(request, pk: int):
+    """For the actions of the booking's people (cancel, cancel the following dates): the booking, 404 unless the
+    requester is a member of its space or booked it, and the reason given in the body (400 when invalid)."""
+    require_authenticated(request)
+    booking = visible_booking(request, pk)
+    if not space_rules.is_member(request.user, booking.resource.space_id) and not booking_rules.is_own(
+        request.user, booking
+    ):
+        raise exceptions.NotFound()
+    incoming = ReasonSerializer(data=request.data)
+    incoming.is_valid(raise_exception=True)
+    return booking, incoming.validated_data["reason"]
+
+
 def run(action, *args, **kwargs):
     """Call a service and turn its exceptions into API errors."""
     try:
@@ -295,15 +309,7 @@ class BookingAction(APIView):
 
     @extend_schema(request=ReasonSerializer, responses=BookingSerializer)
     def post(self, request, pk: int):
-        require_authenticated(request)
-        booking = visible_booking(request, pk)
-        if not space_rules.is_member(request.user, booking.resource.space_id) and not booking_rules.is_own(
-            request.user, booking
-        ):
-            raise exceptions.NotFound()
-        incoming = ReasonSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        reason = incoming.validated_data["reason"]
+        booking, reason = booking_and_reason(request, pk)
         if self.verb == "cancel":
             booking = run(services.cancel_booking, booking, by=request.user, reason=reason)
         elif self.verb == "approve":

@@ -5,16 +5,13 @@ from __future__ import annotations
 
 from django.urls import path
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import exceptions, serializers
+from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bookings import rules as booking_rules
 from bookings import series
-from spaces import rules as space_rules
 
-from .access import require_authenticated
-from .bookings import BookingSerializer, ReasonSerializer, run, visible_booking
+from .bookings import BookingSerializer, ReasonSerializer, booking_and_reason, run
 
 SeriesResult = inline_serializer(
     "BookingSeriesResult",
@@ -29,15 +26,8 @@ class SeriesAction(APIView):
         raise NotImplementedError
 
     def answer(self, request, pk: int) -> Response:
-        require_authenticated(request)
-        booking = visible_booking(request, pk)
-        if not space_rules.is_member(request.user, booking.resource.space_id) and not booking_rules.is_own(
-            request.user, booking
-        ):
-            raise exceptions.NotFound()
-        incoming = ReasonSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        changed = self.act(request, booking, incoming.validated_data["reason"])
+        booking, reason = booking_and_reason(request, pk)
+        changed = self.act(request, booking, reason)
         body = BookingSerializer(changed, many=True, context={"request": request}).data
         return Response({"count": len(changed), "bookings": body})
 
