@@ -8,8 +8,8 @@ naive greedy (longest and most important first, what a booking tool does) and th
 hours-only optimum (``allocation.solver.max_hours``: the MIP alone with BENCH_REFERENCE_LIMIT seconds, default 120;
 the checks use its proven upper bound, which is the optimum itself when proven, and its gap is printed).
 Checks (exit 1 when missed): lowest satisfaction ≥ 3 × the naive greedy's (or > 0 when the greedy leaves someone with
-nothing; or, where 3 × the greedy's is more than 1 so that no timetable reaches it, within 5 % of the proven max-min
-bound), utilisation ≥ 99 % of the hours-only optimum, nobody left with nothing when the solver proved that everyone
+nothing; or, where 3 × the greedy's is above the solver's proven bound on the lowest so that no timetable within the
+1 % hours cap reaches it, within 5 % of that bound), utilisation ≥ 99 % of the hours-only optimum, nobody left with nothing when the solver proved that everyone
 can be served, and 50 practices × 10 rooms solved within 15 s.
 
 BENCH_SIZE=small: 10 practices × 3 rooms and 30 × 6 at demand 1.4, 2 seeds, 3 s per solve (the checks may miss
@@ -158,21 +158,16 @@ def main() -> int:
             f"fair keeps {mean_ratio:.4f} of it on average, {util_ratio:.4f} at worst; "
             f"lowest >= 3x naive greedy's in {per_seed}/{len(rows)} seeds"
         )
+        bound = mean(f["min_weighted_bound"] or 1.0 for f in fair)
         checks = {
             # The target compares the cell's figures: mean lowest satisfaction against the greedy's.
-            # Where 3 x the greedy's lowest is more than 1 (low demand: the greedy already serves everyone well), no
-            # timetable can reach it; the check then holds when the solver proved its lowest is the best possible
-            # or the cell's lowest is within 5 % of the solver's proven bound.
-            "lowest >= 3x naive greedy (cell means), or (3x > 1) at the proven best": (
+            # Where 3 x the greedy's lowest is above the solver's proven bound on the lowest (few practices, much
+            # room: the greedy already serves everyone well), no timetable within the 1 % hours cap reaches it; the
+            # check then holds when the cell's lowest is within 5 % of that bound.
+            "lowest >= 3x naive greedy (cell means), or within 5% of the proven bound when 3x is above it": (
                 lowest >= 3 * naive_lowest - 1e-9 if naive_lowest > 0 else lowest > 0
             )
-            or (
-                3 * naive_lowest > 1
-                and (
-                    all(f["proven_optimal"] for f in fair)
-                    or lowest >= 0.95 * mean(f["min_weighted_bound"] or 1.0 for f in fair)
-                )
-            ),
+            or (3 * naive_lowest > bound and lowest >= 0.95 * bound),
             "utilisation >= 99% of hours-only": util_ratio >= 0.99 - 1e-9,
             "nobody with nothing when feasible": all(
                 f["with_nothing"] == 0 for f, r in zip(fair, rows, strict=True) if r["served_all_possible"]
