@@ -15,8 +15,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import audit
-
 from . import rules as booking_rules
 from . import services
 from .models import Booking
@@ -96,28 +94,10 @@ def cancel_following(booking: Booking, *, by, reason: str = "") -> list[Booking]
             Booking.objects.filter(series_id=first.series_id, start__gte=first.start, status__in=Booking.HOLDING)
         )
     for date in dates:
-        why = booking_rules.may_cancel(by, date)
-        if why:
-            if booking_rules.is_own(by, date):
-                raise services.BookingRefused(why)
-            raise PermissionDenied(why)
+        services.check_may_cancel(by, date)
     now = timezone.now()
     for date in dates:
-        before = audit.snapshot(date, ["status", "reason"])
-        date.status = Booking.Status.CANCELLED
-        date.reason = reason
-        date.decided_by = by
-        date.decided_at = now
-        date.save(update_fields=["status", "reason", "decided_by", "decided_at"])
-        audit.record(
-            date,
-            "bookings.cancelled",
-            by=by,
-            space=date.resource.space,
-            before=before,
-            after={**audit.snapshot(date, ["status", "reason"]), "series": date.series_id, "following": True},
-            note=reason,
-        )
+        services.mark_cancelled(date, by=by, reason=reason, at=now, series=date.series_id, following=True)
         services.offer_slot(date)
     _notify("series_cancelled", dates)
     return dates

@@ -759,16 +759,31 @@ def cancel_booking(booking: Booking, *, by, reason: str = "") -> Booking:
         raise BookingStateError(_("This booking is already cancelled or refused."))
     if not getattr(by, "is_authenticated", False):
         raise PermissionDenied(_("Sign in to cancel a booking."))
+    check_may_cancel(by, booking)
+    mark_cancelled(booking, by=by, reason=reason, at=timezone.now())
+    _notify("booking_cancelled", booking)
+    offer_slot(booking)
+    return booking
+
+
+def check_may_cancel(by, booking: Booking) -> None:
+    """Raise BookingRefused (the booking's own people, past the deadline) or PermissionDenied (someone else's
+    booking) unless ``by`` may cancel it."""
     why = booking_rules.may_cancel(by, booking)
     if why:
         if booking_rules.is_own(by, booking):
             raise BookingRefused(why)
         raise PermissionDenied(why)
+
+
+def mark_cancelled(booking: Booking, *, by, reason: str, at: dt.datetime, **audit_after) -> None:
+    """Cancel a locked booking and write its audit entry "bookings.cancelled" (``audit_after``: more to record);
+    no email, no waitlist offer: the caller's."""
     before = audit.snapshot(booking, ["status", "reason"])
     booking.status = Booking.Status.CANCELLED
     booking.reason = reason
     booking.decided_by = by
-    booking.decided_at = timezone.now()
+    booking.decided_at = at
     booking.save(update_fields=["status", "reason", "decided_by", "decided_at"])
     audit.record(
         booking,
@@ -776,12 +791,9 @@ def cancel_booking(booking: Booking, *, by, reason: str = "") -> Booking:
         by=by,
         space=booking.resource.space,
         before=before,
-        after=audit.snapshot(booking, ["status", "reason"]),
+        after={**audit.snapshot(booking, ["status", "reason"]), **audit_after},
         note=reason,
     )
-    _notify("booking_cancelled", booking)
-    offer_slot(booking)
-    return booking
 
 
 def offer_slot(booking: Booking) -> WaitlistEntry | None:
@@ -1007,11 +1019,7 @@ def move_booking(
         raise BookingStateError(_("This booking is already cancelled or refused."))
     if not getattr(by, "is_authenticated", False):
         raise PermissionDenied
-    why = booking_rules.may_cancel(by, booking)
-    if why:
-        if booking_rules.is_own(by, booking):
-            raise BookingRefused(why)
-        raise PermissionDenied(why)
+    check_may_cancel(by, booking)
     old_resource, old_start, old_end = booking.resource, booking.start, booking.end
     resource = resource or old_resource
     if resource.space_id != old_resource.space_id:
