@@ -45,16 +45,6 @@ def slots(user, start, end, **kwargs) -> dict[str, list[tuple[dt.datetime, dt.da
     return {r.resource.name: r.slots for r in find_free(user, start, end, **kwargs)}
 
 
-@pytest.fixture
-def room(space):
-    return f.ResourceFactory(space=space, name="Studio 2", kind="studio", capacity=8)
-
-
-@pytest.fixture
-def hall(space):
-    return f.ResourceFactory(space=space, name="Great hall", kind="hall", capacity=80, features=["projector"])
-
-
 # Bookings: statuses, edges, across midnight
 
 
