@@ -38,15 +38,9 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
     keyword = "Bearer"
 
     def authenticate(self, request):
-        header = authentication.get_authorization_header(request).split()
-        if not header or header[0].lower() != self.keyword.lower().encode():
+        raw = bearer_token(authentication.get_authorization_header(request))
+        if raw is None:
             return None
-        if len(header) != 2:
-            raise exceptions.AuthenticationFailed(_("Invalid Authorization header: expected 'Bearer <token>'."))
-        try:
-            raw = header[1].decode()
-        except UnicodeError:
-            raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
         token = (
             ApiToken.objects.select_related("member").filter(key_hash=hash_token(raw), revoked_at__isnull=True).first()
         )
@@ -57,6 +51,20 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request):
         return self.keyword
+
+
+def bearer_token(header: bytes) -> str | None:
+    """The raw token of an ``Authorization: Bearer <token>`` header (bytes, as DRF reads it), None when the header
+    is absent or of another scheme; AuthenticationFailed when it is malformed."""
+    parts = header.split()
+    if not parts or parts[0].lower() != BearerTokenAuthentication.keyword.lower().encode():
+        return None
+    if len(parts) != 2:
+        raise exceptions.AuthenticationFailed(_("Invalid Authorization header: expected 'Bearer <token>'."))
+    try:
+        return parts[1].decode()
+    except UnicodeError:
+        raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
 
 
 def note_use(token_id: int, last_used_at: dt.datetime | None) -> None:
@@ -76,12 +84,11 @@ def member_for_bearer(header: str):
     authenticate, which answers 401). One query; the member has the columns the rules and the audit read
     (the others load if read), and what spaces.rules asks about them is cached on it (read in the same query).
     For the short booking path (api.bookings)."""
-    try:  # as DRF reads it: bytes, split on ASCII whitespace, the token decoded as UTF-8
-        parts = header.encode("iso-8859-1").split()
-        if len(parts) != 2 or parts[0].lower() != BearerTokenAuthentication.keyword.lower().encode():
-            return None
-        raw = parts[1].decode()
-    except UnicodeError:
+    try:  # as DRF reads it: the header's bytes
+        raw = bearer_token(header.encode("iso-8859-1"))
+    except (UnicodeError, exceptions.AuthenticationFailed):
+        return None
+    if raw is None:
         return None
     member_model = get_user_model()
     fields = model_columns(member_model, _MEMBER_COLUMNS)
