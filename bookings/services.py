@@ -42,6 +42,7 @@ from spaces.models import Closure, Resource, Space
 
 from . import recurrence as recurrence_module
 from . import rules as booking_rules
+from . import tasks
 from .models import Booking, BookingPolicy, BookingSeries, ResourceGroup, WaitlistEntry
 
 logger = logging.getLogger(__name__)
@@ -97,18 +98,21 @@ def _notify(name: str, *args) -> None:
 
 
 def _notify_later(name: str, bookings: list) -> None:
-    """After the commit, have the task worker send bookings.notifications.<name>(bookings) (Bookings or ids).
+    """Have the task worker send bookings.notifications.<name>(bookings) (Bookings or ids) once committed.
 
     The booking emails (templates in the member's language, the message, the mail server) cost more than the
     booking itself: the request enqueues them (bookings.tasks, django-tasks; ``manage.py db_worker`` sends).
+    With the tasks in the bookings' database (django-tasks-db), the task is written in the current transaction,
+    so it exists exactly when the bookings do; with another backend it is enqueued after the commit.
     """
     ids = [b if isinstance(b, int) else b.pk for b in bookings]
+    if tasks.written_with_bookings():  # in the booking's transaction (an outbox): written with it or not at all
+        tasks.send_notification.enqueue(name, ids)
+        return
 
     def enqueue():
-        from .tasks import send_notification
-
         try:
-            send_notification.enqueue(name, ids)
+            tasks.send_notification.enqueue(name, ids)
         except Exception:  # an email must never undo or break a booking
             logger.exception("bookings notification %s could not be enqueued", name)
 
@@ -388,6 +392,8 @@ def _loaded() -> tuple[list, list, list]:
     )
 
 
+# The columns of a booking the short path writes, from its parameters, and those it writes as constants (a
+# statement with over 50 parameters is not in psycopg's cache of parsed statements).
 _INSERT_COLUMNS = [
     "resource_id",
     "practice_id",
@@ -399,16 +405,18 @@ _INSERT_COLUMNS = [
     "blocked_end",
     "status",
     "kind",
-    "series_id",
     "is_public",
-    "guest_name",
-    "guest_email",
-    "price",
-    "decided_by_id",
-    "decided_at",
-    "reason",
     "created_at",
 ]
+_INSERT_CONSTANTS = {
+    "series_id": "NULL",
+    "guest_name": "''",
+    "guest_email": "''",
+    "price": "NULL",
+    "decided_by_id": "NULL",
+    "decided_at": "NULL",
+    "reason": "''",
+}
 _AUDIT_COLUMNS = ["at", "actor_id", "action", "object_type", "object_id", "object_repr", "space_id", "before", "after"]
 
 
@@ -526,30 +534,60 @@ def _busy_params(vendor: str, closures: bool, resource: Resource, start, end, lo
     return params
 
 
+# Marks the row of _insert_sql's answer that says the session lock was released (never a booking status).
+RELEASED = "-released-"
+
+
 @functools.cache
-def _insert_sql(vendor: str, closures: bool) -> str:
+def _insert_sql(vendor: str, closures: bool, queued: tuple[str | None, ...] = (), args_index=0, release=False) -> str:
+    """The write of ``_book_fast``. On PostgreSQL one statement: the conflicts, else the booking, its audit row
+    (the "bookings" of the audit's ``after`` filled in with the new id) and, with ``queued`` (the columns of
+    ``tasks.queued_row``, None for a NULL), its email task (the booking id put in the task's arguments); with
+    ``release``, the
+    session lock released once the insert is done (a row marked RELEASED). Elsewhere the booking's insert."""
     booking_t, audit_t = Booking._meta.db_table, AuditEntry._meta.db_table
-    columns = ", ".join(_q(c) for c in _INSERT_COLUMNS)
-    values = ", ".join(["%s"] * len(_INSERT_COLUMNS))
+    columns = ", ".join(_q(c) for c in [*_INSERT_COLUMNS, *_INSERT_CONSTANTS])
+    values = ", ".join(["%s"] * len(_INSERT_COLUMNS) + list(_INSERT_CONSTANTS.values()))
     audit_columns = ", ".join(_q(c) for c in [*_AUDIT_COLUMNS, "note"])
     if vendor != "postgresql":
         return f"INSERT INTO {booking_t} ({columns}) VALUES ({values})"
-    # One statement: the conflicts, else the booking and its audit row (the "bookings" of the audit's ``after``
-    # filled in with the new id).
-    return f"""
-        WITH busy AS ({_busy_sql(vendor, closures)}),
-        made AS (
+    ctes = [
+        f"busy AS ({_busy_sql(vendor, closures)})",
+        f"""made AS (
             INSERT INTO {booking_t} ({columns}) SELECT {values} WHERE NOT EXISTS (SELECT 1 FROM busy) RETURNING id
-        ),
-        logged AS (
+        )""",
+        f"""logged AS (
             INSERT INTO {audit_t} ({audit_columns})
-            SELECT %s, %s, %s, %s, CAST(made.id AS text), %s, %s, CAST(%s AS jsonb),
+            SELECT %s, %s, %s, %s, CAST(made.id AS text), %s, %s, CAST('{{}}' AS jsonb),
                    jsonb_set(CAST(%s AS jsonb), '{{bookings}}', jsonb_build_array(made.id)), '' FROM made
-        )
-        SELECT made.id, NULL, NULL, NULL, NULL FROM made
-        UNION ALL
-        SELECT NULL, * FROM busy
-    """
+        )""",
+    ]
+    if queued:
+        task_t = _task_table()
+        task_values = ["%s" if c is not None else "NULL" for c in queued]
+        task_values[args_index] = "jsonb_set(CAST(%s AS jsonb), '{args,1}', jsonb_build_array(made.id))"
+        columns = ", ".join(_q(c if c is not None else n) for c, n in zip(queued, _task_columns(), strict=True))
+        ctes.append(f"queued AS (INSERT INTO {task_t} ({columns}) SELECT {', '.join(task_values)} FROM made)")
+    answer = "SELECT made.id, NULL, NULL, NULL, NULL FROM made UNION ALL SELECT NULL, * FROM busy"
+    if release:
+        # UNION ALL runs its branches in order and count(*) reads every row of ``made``: the lock goes after
+        # the insert (and its exclusion check). A writer that takes it before the commit waits on the
+        # constraint, then gets a conflict: never a deadlock.
+        ctes.append("released AS (SELECT pg_advisory_unlock(%s, %s) AS ok FROM (SELECT count(*) FROM made) n)")
+        answer += f" UNION ALL SELECT NULL, NULL, NULL, '{RELEASED}', NULL FROM released"
+    return f"WITH {', '.join(ctes)} {answer}"
+
+
+def _task_table() -> str:
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult._meta.db_table
+
+
+def _task_columns() -> list[str]:
+    from django_tasks_db.models import DBTaskResult
+
+    return [f.column for f in DBTaskResult._meta.local_concrete_fields]
 
 
 @functools.cache
@@ -604,22 +642,28 @@ def create_single_booking_fast(
     row = _context_row(resource_id, practice_id, lock=session_lock)
     if row is None:
         return None
+    lock = _SessionLock(resource_id, held=session_lock)
     try:
         found = _booking_context(row, practice_id)
         if found is None:
             return None
-        made = _book_fast(by, *found, start, end, title=title, public=public, locked=session_lock)
+        return _book_fast(by, *found, start, end, title=title, public=public, lock=lock)
     finally:
-        if session_lock:
+        if lock.held:
             _unlock(resource_id)
-    if made is not None:
-        _notify_later("booking_pending" if made.status == Booking.Status.PENDING else "booking_confirmed", [made.id])
-    return made
 
 
-def _book_fast(by, resource, policy, practice, start, end, *, title: str, public: bool, locked: bool):
-    """The rest of ``create_single_booking_fast`` once the context is read (``locked``: under the session lock),
-    but the email."""
+@dataclasses.dataclass
+class _SessionLock:
+    """The resource's session lock ``create_single_booking_fast`` holds (``held``) until its write releases it."""
+
+    resource_id: int
+    held: bool
+
+
+def _book_fast(by, resource, policy, practice, start, end, *, title: str, public: bool, lock: _SessionLock):
+    """The rest of ``create_single_booking_fast`` once the context is read (``lock.held``: under the session
+    lock, which the write releases)."""
     # Members only: a visitor from the network goes through its hooks, a guest gets a price, in create_booking.
     if not space_rules.is_member(by, resource.space_id):
         return None
@@ -649,21 +693,39 @@ def _book_fast(by, resource, policy, practice, start, end, *, title: str, public
     }
     vendor = connection.vendor
     closures = policy.respect_closures
-    row = [resource.pk, practice_pk, by.pk, title, start, end, low, high, status, kind, None, public, "", ""]
-    row += [None, None, None, "", now]
+    email = "booking_pending" if status == Booking.Status.PENDING else "booking_confirmed"
+    row = [resource.pk, practice_pk, by.pk, title, start, end, low, high, status, kind, public, now]
     row = [_dt_param(v) if isinstance(v, dt.datetime) else v for v in row]
     audit_row = [_dt_param(now), by.pk, "bookings.created", "bookings.booking"]
     busy_params = _busy_params(vendor, closures, resource, start, end, low, high)
-    statement = [*busy_params, *row, *audit_row, object_repr, resource.space_id, "{}", json.dumps(after)]
+    locked = lock.held
     try:
         with contextlib.nullcontext() if locked else transaction.atomic(), connection.cursor() as cursor:
             if not locked:
                 lock_resource(resource.pk)
             if vendor == "postgresql":
-                cursor.execute(_insert_sql(vendor, closures), statement)
+                # The email task in the same statement when the tasks live in this database (an outbox).
+                queued = tasks.queued_row(email, connection) if tasks.written_with_bookings() else None
+                sql = _insert_sql(
+                    vendor,
+                    closures,
+                    queued.shape if queued else (),
+                    queued.args_index if queued else 0,
+                    release=locked,
+                )
+                params = [*busy_params, *row, *audit_row, object_repr, resource.space_id, json.dumps(after)]
+                params += queued.params if queued else []
+                params += [LOCK_NAMESPACE, resource.pk] if locked else []
+                cursor.execute(sql, params)
                 rows = cursor.fetchall()
+                lock.held = False
                 booking_id = rows[0][0] if rows and rows[0][0] is not None else None
-                busy = [r[1:] for r in rows]
+                busy = [r[1:] for r in rows if r[3] != RELEASED]
+                if booking_id is not None:
+                    if queued:
+                        queued.enqueued([booking_id])
+                    else:
+                        _notify_later(email, [booking_id])
             else:
                 cursor.execute(_busy_sql(vendor, closures), busy_params)
                 busy = cursor.fetchall()
@@ -676,6 +738,7 @@ def _book_fast(by, resource, policy, practice, start, end, *, title: str, public
                         _audit_sql(),
                         [*audit_row, str(booking_id), object_repr, resource.space_id, "{}", json.dumps(after), ""],
                     )
+                    _notify_later(email, [booking_id])
             if booking_id is None:
                 raise BookingConflict(_conflicts_of(busy, start, end))
     except IntegrityError:

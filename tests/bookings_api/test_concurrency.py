@@ -64,7 +64,11 @@ def racers(space):
     return room, people, tokens
 
 
-def test_fifty_clients_race_for_one_slot(racers):
+@pytest.mark.parametrize("tasks", ["immediate", "database"])
+def test_fifty_clients_race_for_one_slot(racers, settings, tasks):
+    """``database``: the email task in the booking's statement (production's backend), as in the benchmark."""
+    if tasks == "database":
+        settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     room, people, tokens = racers
     start = (dt.datetime.now(dt.UTC) + dt.timedelta(days=3)).replace(hour=18, minute=0, second=0, microsecond=0)
     payloads = [
@@ -86,6 +90,17 @@ def test_fifty_clients_race_for_one_slot(racers):
     assert all(len(body["conflicts"]) == 1 for body in conflicts)
     assert Booking.objects.count() == 1
     assert overlapping_pairs() == 0
+    if tasks == "database":
+        from django_tasks_db.models import DBTaskResult
+
+        (task,) = DBTaskResult.objects.all()
+        assert task.args_kwargs["args"] == ["booking_confirmed", [Booking.objects.get().pk]]
+    with connection.cursor() as cursor:
+        cursor.execute(  # no advisory lock left in this database (the clients' sessions are closed)
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
+            " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+        )
+        assert cursor.fetchone()[0] == 0
 
 
 def test_overlapping_recurring_series_race(racers):

@@ -469,3 +469,86 @@ def test_without_session_locks_the_transaction_lock_is_used(settings, room, memb
         services.create_single_booking_fast(member, room.pk, at(3, 11), at(3, 13), practice_id=practice.pk)
     if connection.vendor == "postgresql":
         assert _advisory_locks_held() == 0
+
+
+@pytest.fixture
+def tasks_in_database(settings):
+    """The production task backend (django-tasks-db), instead of the tests' immediate one."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def _task_rows(exclude=()):
+    from django_tasks_db.models import DBTaskResult
+
+    return list(DBTaskResult.objects.exclude(id__in=exclude).order_by("enqueued_at").values())
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("pending", [False, True])
+def test_the_email_task_is_written_with_the_booking(
+    space, room, member, practice, coordinator, at, tasks_in_database, pending
+):
+    """With the tasks in the database, the short path writes the email task in the booking's own write (on
+    PostgreSQL the same statement), the very row ``send_notification.enqueue`` writes; the worker sends it."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from bookings.tasks import send_notification
+
+    if pending:
+        services.save_policy(space, by=coordinator, resource=room, requires_approval=True)
+    made = services.create_single_booking_fast(member, room.pk, at(3, 10), at(3, 12), practice_id=practice.pk)
+    (written,) = _task_rows()
+    name = "booking_pending" if pending else "booking_confirmed"
+    assert written["args_kwargs"] == {"args": [name, [made.id]], "kwargs": {}}
+
+    send_notification.enqueue(name, [made.id])
+    (by_enqueue,) = _task_rows(exclude=[written["id"]])
+    assert written["id"] != by_enqueue["id"]
+    for row in (written, by_enqueue):
+        row.pop("id"), row.pop("enqueued_at")
+    assert written == by_enqueue
+    if connection.vendor == "postgresql":
+        assert _advisory_locks_held() == 0
+
+    mail.outbox = []
+    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    assert [r["status"] for r in _task_rows()] == ["SUCCESSFUL", "SUCCESSFUL"]
+    sent = sorted((m.to[0], m.subject) for m in mail.outbox)  # each email twice: once per task
+    assert sent and sent[::2] == sent[1::2]
+    assert (member.email, "Booking confirmed: Studio 2") in sent or pending
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_email_task_without_the_booking(room, member, practice, at, tasks_in_database):
+    """The task is written with the booking or not at all: a conflict, and a booking rolled back, leave none."""
+    from django.db import connection
+
+    services.create_single_booking_fast(member, room.pk, at(3, 10), at(3, 12), practice_id=practice.pk)
+    with pytest.raises(services.BookingConflict):
+        services.create_single_booking_fast(member, room.pk, at(3, 11), at(3, 13), practice_id=practice.pk)
+    assert len(_task_rows()) == 1
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.create_single_booking_fast(member, room.pk, at(4, 10), at(4, 12), practice_id=practice.pk)
+        services.create_booking(room, at(5, 10), at(5, 12), by=member, practice=practice)
+        assert len(_task_rows()) == 3
+        raise RuntimeError("rolled back")
+    assert len(_task_rows()) == 1
+    assert Booking.objects.count() == 1
+    if connection.vendor == "postgresql":
+        assert _advisory_locks_held() == 0
+
+
+def test_the_short_path_writes_its_task_without_a_query_of_its_own(
+    api, room, member, practice, at, tasks_in_database, django_assert_num_queries
+):
+    """On PostgreSQL the email task costs no round trip (it is in the booking's statement); elsewhere one."""
+    from django.db import connection
+
+    client = api(member)
+    client.post("/api/v1/bookings", body(room, practice, at(3, 8), at(3, 9)), format="json")  # token's last use
+    expected = 6 if connection.vendor == "postgresql" else 8
+    with django_assert_num_queries(expected):
+        response = client.post("/api/v1/bookings", body(room, practice, at(3, 10), at(3, 12)), format="json")
+    assert response.status_code == 201
+    assert [r["args_kwargs"]["args"][1] for r in _task_rows()][-1] == [response.json()["id"]]
