@@ -8,7 +8,8 @@ asks for ``duration`` consecutive slots in one of the rooms it accepts, inside o
 window than the duration is flexibility. A practice's satisfaction is the value it was granted over the value it
 asked for, where a request is worth ``importance × duration`` and a placement in a lower-ranked window keeps a
 smaller part of that (``RANK_FACTORS``). The entitlement-weighted satisfaction divides by the practice's
-entitlement relative to the largest one.
+entitlement relative to the largest one. A weekly slot that one-off bookings or closures take in a few weeks of the
+season (``Instance.skipped``) is granted for the other weeks only, and keeps that share of its value.
 
 The model is a mixed-integer program over the candidate placements, solved by HiGHS through OR-Tools' MathOpt (see
 ``_Mip`` for why a MIP rather than CP-SAT). It works in phases, each keeping what the previous ones reached (as a
@@ -37,6 +38,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 # Share of a request's worth kept when it is placed in its 1st, 2nd, 3rd, … ranked window.
 RANK_FACTORS = (100, 80, 60, 40, 20)
@@ -80,6 +82,34 @@ class Instance:
     blocked: set = field(default_factory=set)  # {(room, weekday, slot)} taken by bookings, closures, closed hours
     seed: int = 0
     padding: dict = field(default_factory=dict)  # room → slots kept free after a placement (booking buffers)
+    # Weeks of the season a weekly slot is not available in: {(room, weekday, slot): frozenset of week labels, e.g.
+    # dates}, and weekday → how many weeks the season has. A placement is granted in the other weeks only.
+    skipped: dict = field(default_factory=dict)
+    weeks: dict = field(default_factory=dict)
+
+    @cached_property
+    def _unit(self) -> int:
+        """Scale of worths and values that keeps them integers when placements lose some of their weeks."""
+        return math.lcm(*(n for n in self.weeks.values() if n > 0)) if self.skipped else 1
+
+    def skipped_weeks(self, placement: Placement, duration: int) -> frozenset:
+        """The weeks of the season the placement is not granted in (one-off bookings, closures)."""
+        if not self.skipped:
+            return frozenset()
+        return frozenset().union(*(self.skipped.get(slot, ()) for slot in placement.slots(duration)))
+
+    def worth(self, request: Request) -> int:
+        """What the request asks for: its worth over every week of the season (in ``value``'s units)."""
+        return request.worth * self._unit
+
+    def value(self, request: Request, placement: Placement) -> int:
+        """What a placement of the request grants: its window's share of the worth, over the weeks it is granted."""
+        value = request.value(placement.rank) * self._unit
+        lost = len(self.skipped_weeks(placement, request.duration))
+        if not lost:
+            return value
+        total = self.weeks[placement.weekday]
+        return value * max(0, total - lost) // total
 
     def occupied(self, placement: Placement, duration: int) -> list[tuple]:
         """The slots a placement holds: its own, and the room's buffer after it."""
@@ -170,10 +200,10 @@ def satisfactions(instance: Instance, placements: dict) -> dict:
     got: dict = defaultdict(int)
     by_id = {r.id: r for r in instance.requests}
     for r in instance.requests:
-        asked[r.practice] += r.worth
+        asked[r.practice] += instance.worth(r)
     for rid, p in placements.items():
         r = by_id[rid]
-        got[r.practice] += r.value(p.rank)
+        got[r.practice] += instance.value(r, p)
     return {practice: (got[practice] / asked[practice]) for practice in asked}
 
 
@@ -279,7 +309,7 @@ def greedy(instance: Instance) -> Result:
     asked = defaultdict(int)
     pending = defaultdict(list)
     for r in instance.requests:
-        asked[r.practice] += r.worth
+        asked[r.practice] += instance.worth(r)
         pending[r.practice].append(r)
     for p in pending:
         pending[p].sort(key=lambda r: (-r.importance, rng.random()))
@@ -297,7 +327,7 @@ def greedy(instance: Instance) -> Result:
             if _fits(instance, p, request.duration, taken):
                 placements[request.id] = p
                 taken.update(instance.occupied(p, request.duration))
-                got[practice] += request.value(p.rank)
+                got[practice] += instance.value(request, p)
                 break
     return Result("greedy", "heuristic", placements)
 
@@ -405,7 +435,7 @@ def _lift_lowest(
             holder[slot] = rid
     got = defaultdict(int)
     for rid, p in placements.items():
-        got[by_id[rid].practice] += by_id[rid].value(p.rank)
+        got[by_id[rid].practice] += instance.value(by_id[rid], p)
     hours = sum(by_id[rid].duration for rid in placements)
     own = defaultdict(list)
     for r in instance.requests:
@@ -416,14 +446,14 @@ def _lift_lowest(
         p = placements.pop(rid)
         for slot in instance.occupied(p, by_id[rid].duration):
             del holder[slot]
-        got[by_id[rid].practice] -= by_id[rid].value(p.rank)
+        got[by_id[rid].practice] -= instance.value(by_id[rid], p)
         return by_id[rid].duration
 
     def put(rid, p):
         placements[rid] = p
         for slot in instance.occupied(p, by_id[rid].duration):
             holder[slot] = rid
-        got[by_id[rid].practice] += by_id[rid].value(p.rank)
+        got[by_id[rid].practice] += instance.value(by_id[rid], p)
         return by_id[rid].duration
 
     def share(q):
@@ -436,18 +466,18 @@ def _lift_lowest(
         for r in own[q]:
             held = placements.get(r.id)
             for p in candidates[r.id]:
-                if held is not None and r.value(p.rank) <= r.value(held.rank):
+                if held is not None and instance.value(r, p) <= instance.value(r, held):
                     continue
                 evicted = {holder[s] for s in instance.occupied(p, r.duration) if s in holder} - {r.id}
                 if any(by_id[e].practice == q for e in evicted):
                     continue
                 loss = defaultdict(int)
                 for e in evicted:
-                    loss[by_id[e].practice] += by_id[e].value(placements[e].rank)
+                    loss[by_id[e].practice] += instance.value(by_id[e], placements[e])
                 if any((got[o] - lost) / weights[o] <= level for o, lost in loss.items()):
                     continue
                 lost_hours = sum(by_id[e].duration for e in evicted) - r.duration + (r.duration if held else 0)
-                moves.append((lost_hours, sum(loss.values()), -r.value(p.rank), str(r.id), p.start, r, p, evicted))
+                moves.append((lost_hours, sum(loss.values()), -instance.value(r, p), str(r.id), p.start, r, p, evicted))
         moves.sort(key=lambda m: m[:5])
         for *_, r, p, evicted in moves[:tries]:
             snapshot = (dict(placements), dict(holder), dict(got), hours)
@@ -575,7 +605,7 @@ def solve(
     if fairness:
         asked = defaultdict(int)
         for r in instance.requests:
-            asked[r.practice] += r.worth
+            asked[r.practice] += instance.worth(r)
         members = defaultdict(list)
         for i, p in enumerate(placements):
             members[by_id[p.request].practice].append(i)
@@ -586,7 +616,7 @@ def solve(
         # A practice's share of what it asked for, over its entitlement relative to the top (a fraction).
         share_of = {
             q: mip.sum(
-                (i, by_id[placements[i].request].value(placements[i].rank) * 100 / (asked[q] * weight_pcts[q]))
+                (i, instance.value(by_id[placements[i].request], placements[i]) * 100 / (asked[q] * weight_pcts[q]))
                 for i in members[q]
             )
             for q in servable
@@ -596,8 +626,7 @@ def solve(
             """The lowest weighted satisfaction in SCALE units (rounded down, as the model compares it)."""
             got = defaultdict(int)
             for rid, p in chosen.items():
-                r = by_id[rid]
-                got[r.practice] += r.value(p.rank)
+                got[by_id[rid].practice] += instance.value(by_id[rid], p)
             values = [got[q] * SCALE * 100 // (asked[q] * weight_pcts[q]) for q in servable]
             return max(0, min(SCALE, min(values, default=SCALE)))
 
@@ -689,7 +718,7 @@ def solve(
 
     # Phase 3: preferred windows, ties broken by weights drawn from the published seed.
     tie = [rng.randrange(1000) for _ in placements]
-    worth = {p: by_id[p.request].value(p.rank) * 1000 + tie[i] for i, p in enumerate(placements)}
+    worth = {p: instance.value(by_id[p.request], p) * 1000 + tie[i] for i, p in enumerate(placements)}
     progress("preference", 0.85)
     step(
         "preference",

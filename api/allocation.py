@@ -195,7 +195,15 @@ class PracticeResultSerializer(serializers.Serializer):
     unmet = UnmetSerializer(many=True)
 
     def get_granted(self, entry) -> SlotSerializer(many=True):
-        return [{**SlotSerializer(g["slot"]).data, "rank": g["rank"]} for g in entry["granted"]]
+        return [
+            {
+                **SlotSerializer(g["slot"]).data,
+                "rank": g["rank"],
+                "weeks": g["weeks"],
+                "skipped_weeks": [day.isoformat() for day in g["skipped"]],
+            }
+            for g in entry["granted"]
+        ]
 
 
 class ResultSerializer(serializers.Serializer):

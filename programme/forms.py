@@ -14,6 +14,7 @@ from core.forms import PLAUSIBLE_DATE_VALIDATORS
 from spaces.models import Resource
 
 from .models import LANGUAGE_CHOICES, Event, Project, Service
+from .services import DESCRIPTIVE_FIELDS
 
 
 class LocalDateTimeField(forms.DateTimeField):
@@ -50,23 +51,7 @@ class EventForm(forms.ModelForm):
 
     class Meta:
         model = Event
-        fields = [
-            "title",
-            "description",
-            "category",
-            "languages",
-            "audience",
-            "wheelchair_accessible",
-            "hearing_loop",
-            "sign_language",
-            "relaxed",
-            "accessibility_notes",
-            "price_kind",
-            "price",
-            "capacity",
-            "image",
-            "image_alt",
-        ]
+        fields = [*DESCRIPTIVE_FIELDS, "capacity"]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 6}),
             "accessibility_notes": forms.Textarea(attrs={"rows": 3}),

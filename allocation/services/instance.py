@@ -1,6 +1,7 @@
 """A round as a solver instance: the week as slots; opening hours, closures, buffers and existing bookings as
 blocked slots. The solver sees one week; one-off bookings and short closures that hit a weekly slot in only a few
-weeks of the season do not block it: those weeks are skipped when publishing (``context["skips"]``)."""
+weeks of the season do not block it: those weeks are skipped when publishing (``context["skips"]``), and a slot
+granted without them counts only for the weeks it keeps (``Instance.skipped``)."""
 
 from __future__ import annotations
 
@@ -206,7 +207,16 @@ def build_instance(round_: AllocationRound, *, requests=None) -> tuple[solver.In
     for request in requests:
         entitlements.setdefault(request.practice_id, 1.0)
     instance = solver.Instance(
-        7, grid.slots_per_day, rooms, solver_requests, entitlements, blocked, round_.seed, padding
+        7,
+        grid.slots_per_day,
+        rooms,
+        solver_requests,
+        entitlements,
+        blocked,
+        round_.seed,
+        padding,
+        skipped={key: frozenset(dates) for key, dates in skips.items()},
+        weeks=weeks,
     )
     context = {
         "grid": grid,

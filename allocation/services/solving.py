@@ -171,8 +171,9 @@ def live_slots(round_: AllocationRound):
 
 
 def result(round_: AllocationRound) -> dict:
-    """The current timetable: per practice its satisfaction, granted slots and why the others were not granted;
-    fairness figures of the current slots (after hand changes), of the solver run, and the comparison."""
+    """The current timetable: per practice its satisfaction, granted slots (with the weeks that bookings or closures
+    take from them, left out of the satisfaction) and why the others were not granted; fairness figures of the
+    current slots (after hand changes), of the solver run, and the comparison."""
     requests = list(round_.requests.select_related("practice").prefetch_related("resources"))
     instance, context = build_instance(round_, requests=requests)
     grid = context["grid"]
@@ -187,6 +188,7 @@ def result(round_: AllocationRound) -> dict:
             _rank_of(slot.request, slot),
         )
     current = solver.Result("current", "current", placements)
+    by_id = {r.id: r for r in instance.requests}
     sat = solver.satisfactions(instance, placements)
     reasons = solver.explain(instance, current)
     # Reasons mean something once a run has finished; then each names what blocked the request.
@@ -210,7 +212,16 @@ def result(round_: AllocationRound) -> dict:
         )
         slot = next((s for s in slots if s.request_id == request.pk), None)
         if slot is not None:
-            entry["granted"].append({"request": request, "slot": slot, "rank": _rank_of(request, slot) + 1})
+            skipped = instance.skipped_weeks(placements[request.pk], by_id[request.pk].duration)
+            entry["granted"].append(
+                {
+                    "request": request,
+                    "slot": slot,
+                    "rank": _rank_of(request, slot) + 1,
+                    "weeks": context["weeks"][slot.weekday],
+                    "skipped": sorted(skipped),
+                }
+            )
         elif not done:
             entry["unmet"].append({"request": request, "reason": None, "why": "", "blockers": []})
         else:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -28,7 +30,7 @@ from ._common import (
     _time,
 )
 from .blockers import sentence, slot_causes
-from .instance import build_instance, matching_resources
+from .instance import build_instance, matching_resources, season_bounds
 from .solving import live_slots
 
 # --------------------------------------------------------------------------------------------- hand changes
@@ -117,57 +119,85 @@ def _occurrence(round_: AllocationRound, slot: GrantedSlot, after: dt.date | Non
     return start, end, weeks
 
 
-def _booked_dates(round_: AllocationRound, slot: GrantedSlot, start: dt.datetime, end: dt.datetime, weeks: int) -> list:
-    """Dates when a booking the timetable was computed with (made before the latest finished run started) hits the
-    slot, when they are few enough (``SKIP_SHARE``) to be skipped weeks rather than a conflict. Bookings made since
-    are left to the conflict check."""
+def _weeks(start: dt.datetime, end: dt.datetime, weeks: int):
+    """The slot's local (start, end) in each of its ``weeks`` weeks of the season."""
+    for week in range(weeks):
+        shift = dt.timedelta(weeks=week)
+        yield start + shift, end + shift
+
+
+@dataclass
+class _Known:
+    """What publishing checks the slots against, read once per round: closures of the season, and the bookings the
+    timetable was computed with (made before the latest finished run started, not the round's own; None without
+    such a run), with the booking policies of the slots' resources."""
+
+    closures: list  # [(resource id or None for the whole space, start, end)]
+    bookings: dict | None  # resource id → [(blocked start, blocked end)]
+    policies: dict  # resource id → BookingPolicy
+
+
+def _known(round_: AllocationRound, slots: list[GrantedSlot]) -> _Known:
+    resources = {slot.resource_id: slot.resource for slot in slots}
+    policies = {pk: booking_rules.effective_policy(resource) for pk, resource in resources.items()}
+    season_start, season_end = season_bounds(round_)
+    closures = list(
+        Closure.objects.filter(space=round_.space, end__gt=season_start, start__lt=season_end)
+        .filter(Q(resource__isnull=True) | Q(resource_id__in=list(resources)))
+        .values_list("resource_id", "start", "end")
+    )
     run = round_.runs.filter(status=SolveRun.Status.DONE).order_by("-id").first()
     if run is None or run.started_at is None:
-        return []
-    policy = booking_rules.effective_policy(slot.resource)
-    before, after = (
-        dt.timedelta(minutes=policy.buffer_before_minutes),
-        dt.timedelta(minutes=policy.buffer_after_minutes),
-    )
+        return _Known(closures, None, policies)
+    before = max((p.buffer_before_minutes for p in policies.values()), default=0)
+    after = max((p.buffer_after_minutes for p in policies.values()), default=0)
     own_series = [s for s in round_.slots.values_list("series_id", flat=True) if s]
-    bookings = list(
-        Booking.objects.blocking(start - before, end + after + dt.timedelta(weeks=weeks))
-        .filter(resource_id=slot.resource_id, created_at__lt=run.started_at)
+    bookings = defaultdict(list)
+    for resource_id, b_start, b_end in (
+        Booking.objects.blocking(season_start - dt.timedelta(minutes=before), season_end + dt.timedelta(minutes=after))
+        .filter(resource_id__in=list(resources), created_at__lt=run.started_at)
         .exclude(series_id__in=own_series)
-        .values_list("blocked_start", "blocked_end")
-    )
-    out = []
-    for week in range(weeks):
-        s, e = start + dt.timedelta(weeks=week) - before, end + dt.timedelta(weeks=week) + after
-        if any(b_start < e and b_end > s for b_start, b_end in bookings):
-            out.append((start + dt.timedelta(weeks=week)).date())
-    return out if len(out) <= SKIP_SHARE * weeks else []
+        .values_list("resource_id", "blocked_start", "blocked_end")
+    ):
+        bookings[resource_id].append((b_start, b_end))
+    return _Known(closures, bookings, policies)
 
 
-def _closed_dates(round_: AllocationRound, slot: GrantedSlot, start: dt.datetime, end: dt.datetime, weeks: int) -> list:
-    """Dates of the season when a closure hits the slot: left out of the recurring booking."""
-    closures = list(
-        Closure.objects.filter(space=round_.space, end__gt=start, start__lt=end + dt.timedelta(weeks=weeks)).filter(
-            Q(resource__isnull=True) | Q(resource_id=slot.resource_id)
+def _hit_dates(occurrences, intervals: list, before=dt.timedelta(0), after=dt.timedelta(0)) -> list:
+    """Dates of the occurrences (widened by the buffers) that one of the (start, end) intervals overlaps."""
+    return [
+        s.date()
+        for s, e in occurrences
+        if any(i_start < e + after and i_end > s - before for i_start, i_end in intervals)
+    ]
+
+
+def _skipped_dates(known: _Known, slot: GrantedSlot, start: dt.datetime, end: dt.datetime, weeks: int) -> list:
+    """Dates of the season left out of the slot's recurring booking: those a closure hits, and those a booking the
+    timetable was computed with hits when they are few enough (``SKIP_SHARE``) to be skipped weeks rather than a
+    conflict. Bookings made since are left to the conflict check."""
+    closures = [(c_start, c_end) for room, c_start, c_end in known.closures if room in (None, slot.resource_id)]
+    closed = _hit_dates(_weeks(start, end, weeks), closures)
+    booked = []
+    if known.bookings is not None:
+        policy = known.policies[slot.resource_id]
+        booked = _hit_dates(
+            _weeks(start, end, weeks),
+            known.bookings.get(slot.resource_id, []),
+            dt.timedelta(minutes=policy.buffer_before_minutes),
+            dt.timedelta(minutes=policy.buffer_after_minutes),
         )
-    )
-    out = []
-    for week in range(weeks):
-        s, e = start + dt.timedelta(weeks=week), end + dt.timedelta(weeks=week)
-        s_utc, e_utc = s.astimezone(dt.UTC), e.astimezone(dt.UTC)
-        if any(c.start < e_utc and c.end > s_utc for c in closures):
-            out.append(s.date())
-    return out
+        if len(booked) > SKIP_SHARE * weeks:
+            booked = []
+    return sorted(set(closed) | set(booked))
 
 
-def _book(round_: AllocationRound, slot: GrantedSlot, *, by, after: dt.date | None = None):
+def _book(round_: AllocationRound, slot: GrantedSlot, *, by, after: dt.date | None = None, known: _Known | None = None):
     occurrence = _occurrence(round_, slot, after)
     if occurrence is None:
         return None
     start, end, weeks = occurrence
-    exdates = sorted(
-        set(_closed_dates(round_, slot, start, end, weeks)) | set(_booked_dates(round_, slot, start, end, weeks))
-    )
+    exdates = _skipped_dates(known or _known(round_, [slot]), slot, start, end, weeks)
     if len(exdates) >= weeks:
         return None
     try:
@@ -207,13 +237,16 @@ def publish(round_: AllocationRound, *, by) -> int:
     _require(rules.can_manage(by, round_.space))
     if round_.status != Status.PROPOSED:
         raise StateError(_("Only a proposed timetable can be published."))
-    count = 0
-    for slot in live_slots(round_).order_by("weekday", "start", "resource__name"):
-        series = _book(round_, slot, by=by)
+    slots = list(live_slots(round_).order_by("weekday", "start", "resource__name"))
+    known = _known(round_, slots)
+    published = []
+    for slot in slots:
+        series = _book(round_, slot, by=by, known=known)
         if series is not None:
             slot.series = series
-            slot.save(update_fields=["series"])
-            count += 1
+            published.append(slot)
+    GrantedSlot.objects.bulk_update(published, ["series"])
+    count = len(published)
     round_.status = Status.PUBLISHED
     round_.published_at = timezone.now()
     round_.save(update_fields=["status", "published_at"])

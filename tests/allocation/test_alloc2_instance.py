@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 
 from allocation import services
 from allocation.models import GrantedSlot
@@ -102,3 +103,28 @@ def test_publishing_skips_the_week_of_a_one_off_booking(round_, rooms, member, p
     series = BookingSeries.objects.get(pk=slot.series_id)
     days = sorted(b.start.astimezone(round_.space.tz).date() for b in Booking.objects.filter(series=series))
     assert days == [dt.date(2031, 9, 1), dt.date(2031, 9, 8), dt.date(2031, 9, 22)]
+
+
+def test_a_skipped_week_lowers_the_satisfaction(api, client_for, space, round_, rooms, member, practice, coordinator):
+    round_.resources.set(rooms[:1])
+    _book(rooms[0], dt.date(2031, 9, 15), title="Exhibition")
+    ask(round_, member, practice, resources=rooms[:1], duration_minutes=60, windows=[window(0, "18:00", "19:00")])
+    services.close_requests_now(round_, by=coordinator)
+    services.compute(round_, by=coordinator)
+
+    data = services.result(round_)
+
+    # Granted every Monday but one of the four: three quarters of what it asked for.
+    (entry,) = data["practices"]
+    assert entry["satisfaction"] == 0.75
+    (granted,) = entry["granted"]
+    assert (granted["weeks"], granted["skipped"]) == (4, [dt.date(2031, 9, 15)])
+    assert data["figures"]["min_satisfaction"] == 0.75
+    assert data["solved_figures"]["min_satisfaction"] == 0.75
+    body = api(member).get(f"/api/v1/allocation-rounds/{round_.pk}/result").json()
+    assert body["practices"][0]["satisfaction"] == 0.75
+    assert body["practices"][0]["granted"][0]["skipped_weeks"] == ["2031-09-15"]
+    url = reverse("allocation:result", kwargs={"slug": space.slug, "pk": round_.pk})
+    html = " ".join(client_for(member).get(url).content.decode().split())
+    assert "Satisfaction: 75 %" in html
+    assert "Not in 1 of its 4 weeks, taken by a booking or closure:" in html

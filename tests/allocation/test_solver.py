@@ -25,6 +25,7 @@ from allocation.solver import (
     max_hours,
     naive_greedy,
     round_robin,
+    satisfactions,
     solve,
 )
 
@@ -285,3 +286,35 @@ def test_the_local_search_lifts_the_lowest_and_keeps_the_hours():
     assert figures(instance, result)["granted_slots"] >= hours - 2
     before = figures(instance, Result("start", "heuristic", start))["min_satisfaction"]
     assert figures(instance, result)["min_satisfaction"] > before
+
+
+def _skipping_instance(**requests):
+    """One room "a", weeks of 4; Monday's first slot is taken in one week ("w2"), Tuesday's is free every week."""
+    return Instance(
+        7,
+        2,
+        ("a",),
+        [Request(rid, practice, 1, ("a",), windows) for rid, (practice, windows) in requests.items()],
+        {"p": 1, "q": 1},
+        skipped={("a", 0, 0): frozenset({"w2"}), ("a", 0, 1): frozenset({"w2", "w3"})},
+        weeks=dict.fromkeys(range(7), 4),
+    )
+
+
+def test_skipped_weeks_lower_the_satisfaction():
+    instance = _skipping_instance(r1=("p", (Window(0, 0, 1),)), r2=("q", (Window(0, 1, 2),)))
+    placements = {"r1": Placement("r1", "a", 0, 0, 0), "r2": Placement("r2", "a", 0, 1, 0)}
+
+    assert instance.skipped_weeks(placements["r2"], 1) == frozenset({"w2", "w3"})
+    assert satisfactions(instance, placements) == {"p": 0.75, "q": 0.5}
+    assert figures(instance, Result("current", "current", placements))["min_satisfaction"] == 0.5
+
+
+def test_the_solver_weighs_placements_by_the_weeks_they_keep():
+    # Monday (choice 1) keeps 3 of 4 weeks: 100 × 3/4 = 75, less than Tuesday as choice 2 (80) in every week.
+    instance = _skipping_instance(r1=("p", (Window(0, 0, 1), Window(1, 0, 1))))
+
+    result = solve(instance, time_limit=2)
+
+    assert result.placements["r1"].weekday == 1
+    assert figures(instance, result)["min_satisfaction"] == 0.8
