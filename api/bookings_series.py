@@ -18,6 +18,21 @@ SeriesResult = inline_serializer(
     {"count": serializers.IntegerField(), "bookings": BookingSerializer(many=True)},
 )
 
+SeriesEndResult = inline_serializer(
+    "BookingSeriesEnd",
+    {
+        "id": serializers.IntegerField(),
+        "recurrence": serializers.CharField(),
+        "last_start": serializers.DateTimeField(allow_null=True),
+        "cancelled": serializers.BooleanField(),
+    },
+    allow_null=True,
+)
+CancelFollowingResult = inline_serializer(
+    "BookingCancelFollowingResult",
+    {"count": serializers.IntegerField(), "bookings": BookingSerializer(many=True), "series": SeriesEndResult},
+)
+
 
 class SeriesAction(APIView):
     """POST /bookings/{id}/<verb>: one bookings.series service per subclass; answers the bookings it changed."""
@@ -29,18 +44,23 @@ class SeriesAction(APIView):
         booking, reason = booking_and_reason(request, pk)
         changed = self.act(request, booking, reason)
         body = BookingSerializer(changed, many=True, context={"request": request}).data
-        return Response({"count": len(changed), "bookings": body})
+        return Response({"count": len(changed), "bookings": body, **self.more(booking)})
+
+    def more(self, booking) -> dict:
+        return {}
 
 
 class CancelFollowing(SeriesAction):
     @extend_schema(
         request=ReasonSerializer,
-        responses=SeriesResult,
+        responses=CancelFollowingResult,
         description=(
             "Cancel this booking and the following holding dates of its series (only this one when it has no "
-            "series), in one transaction: all or nothing. 403 with the reason when one date may not be "
-            "cancelled (past the deadline); 409 when the booking is no longer holding. Each person gets one "
-            "email for all their dates."
+            "series), in one transaction: all or nothing. The series' `recurrence` then ends with the last date "
+            "kept (COUNT shortened or UNTIL moved back, as RFC 5545 clients do); `series.cancelled` when this was "
+            "its first date; `series` is null for a booking without a series. 403 with the reason when one date "
+            "may not be cancelled (past the deadline); 409 when the booking is no longer holding. Each person gets "
+            "one email for all their dates."
         ),
     )
     def post(self, request, pk: int):
@@ -48,6 +68,14 @@ class CancelFollowing(SeriesAction):
 
     def act(self, request, booking, reason: str) -> list:
         return run(series.cancel_following, booking, by=request.user, reason=reason)
+
+    def more(self, booking) -> dict:
+        """The series as it reads now: its shortened rule, or cancelled as a whole."""
+        end = series.series_end(booking)
+        if end is None:
+            return {"series": None}
+        last = serializers.DateTimeField().to_representation(end.last) if end.last else None
+        return {"series": {"id": end.series.pk, "recurrence": end.rule, "last_start": last, "cancelled": end.cancelled}}
 
 
 class ApproveSeries(SeriesAction):

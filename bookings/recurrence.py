@@ -40,21 +40,8 @@ def to_utc(local: dt.datetime, tz: zoneinfo.ZoneInfo) -> dt.datetime:
     return local.replace(tzinfo=tz).astimezone(dt.UTC)
 
 
-def occurrences(
-    rule: str,
-    start: dt.datetime,
-    end: dt.datetime,
-    tz: zoneinfo.ZoneInfo,
-    exdates=(),
-    *,
-    limit: int = MAX_OCCURRENCES,
-) -> list[tuple[dt.datetime, dt.datetime]]:
-    """The (start, end) pairs in UTC of a rule whose first occurrence is [start, end).
-
-    ``exdates``: single exceptions, as datetimes (the start of the occurrence to leave out) or dates (leave out
-    that local day). Raises RecurrenceError for a rule that cannot be read, has no end (UNTIL or COUNT) or gives
-    more than ``limit`` occurrences.
-    """
+def _parse(rule: str, start: dt.datetime, tz: zoneinfo.ZoneInfo) -> tuple[dict[str, str], du_rrule.rrule]:
+    """The rule's parts (in their order) and its dateutil rule from ``start``, on naive local times."""
     text = normalise(rule)
     if not text:
         raise RecurrenceError(_("The recurrence rule is empty."))
@@ -73,14 +60,17 @@ def occurrences(
                 when = dt.datetime.strptime(until, "%Y%m%dT%H%M%SZ").replace(tzinfo=dt.UTC)
             except ValueError:
                 raise RecurrenceError(_("The end date of the recurrence rule cannot be read.")) from None
-            parts["UNTIL"] = _local(when, tz).strftime("%Y%m%dT%H%M%S")
-            text = ";".join(f"{k}={v}" for k, v in parts.items())
-    local_start = _local(start, tz)
-    duration = end - start
+            local_parts = {**parts, "UNTIL": _local(when, tz).strftime("%Y%m%dT%H%M%S")}
+            text = ";".join(f"{k}={v}" for k, v in local_parts.items())
     try:
-        rule_obj = du_rrule.rrulestr(text, dtstart=local_start, ignoretz=True)
+        rule_obj = du_rrule.rrulestr(text, dtstart=_local(start, tz), ignoretz=True)
     except (ValueError, TypeError, KeyError, IndexError):
         raise RecurrenceError(_("The recurrence rule cannot be read.")) from None
+    return parts, rule_obj
+
+
+def _skips(exdates, tz: zoneinfo.ZoneInfo) -> tuple[set[dt.datetime], set[dt.date]]:
+    """The exceptions as (local start times to leave out, local days to leave out)."""
     skip_times = set()
     skip_days = set()
     for ex in exdates or ():
@@ -93,6 +83,27 @@ def occurrences(
             skip_times.add(_local(ex, tz))
         elif isinstance(ex, dt.date):
             skip_days.add(ex)
+    return skip_times, skip_days
+
+
+def occurrences(
+    rule: str,
+    start: dt.datetime,
+    end: dt.datetime,
+    tz: zoneinfo.ZoneInfo,
+    exdates=(),
+    *,
+    limit: int = MAX_OCCURRENCES,
+) -> list[tuple[dt.datetime, dt.datetime]]:
+    """The (start, end) pairs in UTC of a rule whose first occurrence is [start, end).
+
+    ``exdates``: single exceptions, as datetimes (the start of the occurrence to leave out) or dates (leave out
+    that local day). Raises RecurrenceError for a rule that cannot be read, has no end (UNTIL or COUNT) or gives
+    more than ``limit`` occurrences.
+    """
+    _parts, rule_obj = _parse(rule, start, tz)
+    skip_times, skip_days = _skips(exdates, tz)
+    duration = end - start
     result = []
     for index, local in enumerate(rule_obj):
         if index >= limit + len(skip_times) + 400:
@@ -111,3 +122,34 @@ def occurrences(
             occurrence_end = occurrence_start + duration
         pairs.append((occurrence_start, occurrence_end))
     return pairs
+
+
+def end_before(
+    rule: str, start: dt.datetime, tz: zoneinfo.ZoneInfo, cutoff: dt.datetime, exdates=()
+) -> tuple[str, dt.datetime] | None:
+    """The rule cut so that it ends with its last occurrence that starts before ``cutoff``, as RFC 5545 clients
+    do for "this and the following events": COUNT becomes the number of occurrences kept (counting the ones
+    ``exdates`` leave out, as COUNT does), else UNTIL becomes the last start kept, in UTC. Returns (rule, last
+    start kept in UTC); the rule unchanged when nothing starts at or after ``cutoff``; None when no occurrence
+    starts before ``cutoff`` (the whole series goes). Raises RecurrenceError as ``occurrences``.
+    """
+    parts, rule_obj = _parse(rule, start, tz)
+    skip_times, skip_days = _skips(exdates, tz)
+    last = None  # (position in the rule, local start) of the last occurrence kept and not left out
+    beyond = False
+    for position, local in enumerate(rule_obj, start=1):
+        if to_utc(local, tz) >= cutoff:
+            beyond = True
+            break
+        if local not in skip_times and local.date() not in skip_days:
+            last = (position, local)
+    if last is None:
+        return None
+    count, local = last
+    if not beyond:
+        return normalise(rule), to_utc(local, tz)
+    if "COUNT" in parts:
+        parts["COUNT"] = str(count)
+    else:
+        parts["UNTIL"] = to_utc(local, tz).strftime("%Y%m%dT%H%M%SZ")
+    return ";".join(f"{k}={v}" for k, v in parts.items()), to_utc(local, tz)

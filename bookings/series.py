@@ -4,20 +4,29 @@ pending date of a series in one go.
 Each operation is one transaction over the series' rows (locked in id order) and does, per date, what the
 one-date service does (bookings.services: the same rules, the same audit entries, the waitlist offers), but
 tells each person once for the whole series instead of once per date (bookings.notifications.series_*).
+
+Cancelling a date and the following ones also ends the series' rule with the last date kept, as RFC 5545
+clients do for "this and the following events" (COUNT shortened, or UNTIL moved back); when no date of the rule
+is kept, the whole series is cancelled.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import zoneinfo
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import audit
+
+from . import recurrence, services
 from . import rules as booking_rules
-from . import services
-from .models import Booking
+from .models import Booking, BookingSeries
 
 logger = logging.getLogger(__name__)
 
@@ -79,7 +88,9 @@ def cancel_following(booking: Booking, *, by, reason: str = "") -> list[Booking]
     coordinators and approvers always); if one date may not be cancelled nothing is. Raises
     BookingStateError (``booking`` is no longer holding), PermissionDenied (someone else's booking) or
     BookingRefused (past the deadline; ``reason``). Side effects: an audit entry "bookings.cancelled" per date;
-    each freed slot is offered to its waitlist; after the commit, one email per person for all the dates
+    the series' rule ends with the date before ``booking`` (audit "bookings.series_ended"), or the whole series
+    is cancelled when no earlier date of the rule is kept (audit "bookings.series_cancelled"); each freed slot
+    is offered to its waitlist; after the commit, one email per person for all the dates
     (bookings.notifications.series_cancelled).
     """
     if not getattr(by, "is_authenticated", False):
@@ -99,8 +110,78 @@ def cancel_following(booking: Booking, *, by, reason: str = "") -> list[Booking]
     for date in dates:
         services.mark_cancelled(date, by=by, reason=reason, at=now, series=date.series_id, following=True)
         services.offer_slot(date)
+    if first.series_id is not None:
+        end_series(first.series_id, first.start, by=by, reason=reason)
     _notify("series_cancelled", dates)
     return dates
+
+
+@dataclass(frozen=True)
+class SeriesEnd:
+    """How a series reads once a date and the following ones are cancelled: its rule and the start (UTC) of its
+    last date; ``last`` None when no date of the rule is kept (the whole series is cancelled)."""
+
+    series: BookingSeries
+    rule: str
+    last: dt.datetime | None
+
+    @property
+    def cancelled(self) -> bool:
+        return self.last is None
+
+
+def series_end(booking: Booking, series: BookingSeries | None = None) -> SeriesEnd | None:
+    """The series of ``booking`` ended with its last date before ``booking`` (nothing is saved); None when
+    ``booking`` has no series or its rule cannot be read. Once cancel_following has run, the same answer."""
+    if booking.series_id is None:
+        return None
+    return _cut(series or BookingSeries.objects.get(pk=booking.series_id), booking.start)
+
+
+def _cut(series: BookingSeries, cutoff: dt.datetime) -> SeriesEnd | None:
+    try:
+        cut = recurrence.end_before(
+            series.rrule, series.dtstart, zoneinfo.ZoneInfo(series.time_zone), cutoff, series.exdates
+        )
+    except recurrence.RecurrenceError:
+        return None
+    if cut is None:
+        return SeriesEnd(series, series.rrule, None)
+    return SeriesEnd(series, cut[0], cut[1])
+
+
+def end_series(series_id: int, cutoff: dt.datetime, *, by, reason: str = "") -> SeriesEnd | None:
+    """End the series' rule with its last date before ``cutoff``, for callers that cancelled the series' dates
+    from ``cutoff`` on (cancel_following; the caller's transaction). Side effects: audit
+    "bookings.series_ended" (rule before and after), or "bookings.series_cancelled" when no date of the rule
+    comes before ``cutoff``; nothing when the rule already ends before it or cannot be read (logged)."""
+    series = BookingSeries.objects.select_for_update().select_related("resource__space").get(pk=series_id)
+    end = _cut(series, cutoff)
+    if end is None:
+        # A rule this version cannot read (it was accepted once): the dates are cancelled all the same.
+        logger.warning("booking series %s: rule %r left as it was", series.pk, series.rrule)
+        return None
+    space = series.resource.space
+    if end.cancelled:
+        audit.record(
+            series, "bookings.series_cancelled", by=by, space=space, after={"rrule": series.rrule}, note=reason
+        )
+        return end
+    if end.rule == series.rrule:
+        return end
+    before = series.rrule
+    series.rrule = end.rule
+    series.save(update_fields=["rrule"])
+    audit.record(
+        series,
+        "bookings.series_ended",
+        by=by,
+        space=space,
+        before={"rrule": before},
+        after={"rrule": end.rule, "last": end.last},
+        note=reason,
+    )
+    return end
 
 
 def _decide_all(booking: Booking, status: str, *, by, reason: str, verb: str) -> list[Booking]:

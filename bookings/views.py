@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -255,14 +256,25 @@ def cancel_following(request, slug, pk):
         except (services.BookingRefused, services.BookingStateError) as error:
             messages.error(request, getattr(error, "reason", None) or error.message)
         else:
-            messages.success(
-                request,
-                ngettext("%(count)d booking is cancelled.", "%(count)d bookings are cancelled.", len(cancelled))
-                % {"count": len(cancelled)},
-            )
+            text = ngettext("%(count)d booking is cancelled.", "%(count)d bookings are cancelled.", len(cancelled)) % {
+                "count": len(cancelled)
+            }
+            end = series_ops.series_end(booking)
+            if end is not None:
+                text += " " + _series_end_text(end, space)
+            messages.success(request, text)
         return redirect("bookings:detail", slug=space.slug, pk=booking.pk)
-    context = {"space": space, "booking": booking, "dates": dates, "form": form, "why": why}
+    end = series_ops.series_end(booking) if dates and not why else None
+    context = {"space": space, "booking": booking, "dates": dates, "form": form, "why": why, "series_end": end}
     return render(request, "bookings/cancel_following.html", context)
+
+
+def _series_end_text(end: series_ops.SeriesEnd, space: Space) -> str:
+    if end.cancelled:
+        return _("The whole series is cancelled.")
+    last = timezone.localtime(end.last, space.tz)
+    day = f"{date_format(last, 'l')} {date_format(last, 'DATE_FORMAT')}"
+    return _("The series now ends on %(day)s.") % {"day": day}
 
 
 def _decider(request, slug, pk) -> tuple[Space, Booking]:

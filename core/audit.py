@@ -108,6 +108,8 @@ ACTION_LABELS = {
     "bookings.refused": pgettext_lazy("audit log", "booking refused"),
     "bookings.cancelled": pgettext_lazy("audit log", "booking cancelled"),
     "bookings.moved": pgettext_lazy("audit log", "booking moved"),
+    "bookings.series_ended": pgettext_lazy("audit log", "recurring booking shortened"),
+    "bookings.series_cancelled": pgettext_lazy("audit log", "recurring booking cancelled"),
     "bookings.waitlist_joined": pgettext_lazy("audit log", "waitlist joined"),
     "bookings.waitlist_left": pgettext_lazy("audit log", "waitlist left"),
     "bookings.waitlist_offered": pgettext_lazy("audit log", "freed slot offered to the waitlist"),

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bookings import rules as booking_rules
+from bookings import series as booking_series
 from bookings.models import Booking
 from bookings.services import BookingConflict, create_booking
 from core import audit
@@ -261,9 +262,12 @@ def _cancel_future(slot: GrantedSlot, *, by, reason: str) -> int:
     if slot.series_id is None:
         return 0
     now = timezone.now()
-    return Booking.objects.filter(series_id=slot.series_id, start__gte=now, status__in=Booking.HOLDING).update(
+    cancelled = Booking.objects.filter(series_id=slot.series_id, start__gte=now, status__in=Booking.HOLDING).update(
         status=Booking.Status.CANCELLED, reason=reason, decided_by=by, decided_at=now
     )
+    # The series' rule ends with its last date kept, as "cancel this date and the following ones" ends it.
+    booking_series.end_series(slot.series_id, now, by=by, reason=reason)
+    return cancelled
 
 
 @transaction.atomic

@@ -205,6 +205,8 @@ def test_release_cancels_future_bookings_and_offers_the_slot_to_the_waitlist(
     other = second_practice if held.request.practice_id == practice.pk else practice
     offered = services.release_slot(held, by=holder)
     assert Booking.objects.filter(series=held.series, status__in=Booking.HOLDING).count() == 0
+    # The season has not started: no date is kept, the whole series is cancelled (its rule left to read).
+    assert AuditEntry.objects.filter(action="bookings.series_cancelled", object_id=str(held.series_id)).exists()
     assert offered.request.practice_id == other.pk
     assert offered.source == GrantedSlot.Source.WAITLIST
     assert Booking.objects.filter(series=offered.series, practice=other).count() == 4

@@ -22,7 +22,7 @@ def test_confirmation_lists_every_date_of_a_series(member, room):
 
     (message,) = mail.outbox
     assert sent == 1
-    assert message.subject == "Booking confirmed: Studio 2"
+    assert message.subject == "2 bookings confirmed: Studio 2"
     assert message.to == ["member@example.org"]
     assert "Your 2 bookings at Werkplaats are confirmed:" in message.body
     assert message.body.count("- Studio 2: ") == 2
@@ -157,5 +157,5 @@ def test_booking_through_the_service_sends_one_confirmation(member, practice, ro
             room, local(7, 10), local(7, 12), by=member, practice=practice, recurrence="FREQ=WEEKLY;COUNT=3"
         )
 
-    assert [m.subject for m in mail.outbox] == ["Booking confirmed: Studio 2"]
+    assert [m.subject for m in mail.outbox] == ["3 bookings confirmed: Studio 2"]
     assert Booking.objects.count() == 3

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
@@ -11,7 +13,7 @@ from bookings.models import Booking
 from core.models import AuditEntry
 from tests import factories as f
 
-from .conftest import local
+from .conftest import BRUSSELS, local, local_day
 from .factories import BookingPolicyFactory, WaitlistEntryFactory
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +44,7 @@ def test_cancel_following_cancels_this_date_and_the_later_ones(
     assert _statuses(dates) == ["confirmed", "cancelled", "cancelled", "cancelled"]
     assert AuditEntry.objects.filter(action="bookings.cancelled").count() == 3
     (message,) = mail.outbox  # one email for the three dates
-    assert message.subject == "Booking cancelled: Studio 2"
+    assert message.subject == "3 bookings cancelled: Studio 2"
     assert message.body.count("- Studio 2: ") == 3
     assert "Project over" in message.body
 
@@ -128,7 +130,7 @@ def test_approve_series_confirms_every_pending_date_and_writes_once(
     assert AuditEntry.objects.filter(action="bookings.approved").count() == 4
     (message,) = mail.outbox
     assert message.to == ["member@example.org"]
-    assert message.subject == "Booking approved: Studio 2"
+    assert message.subject == "4 bookings approved: Studio 2"
     assert message.body.count("- Studio 2: ") == 4
 
 
@@ -190,3 +192,165 @@ def test_queue_rows_group_a_series():
     rows = series.queue_rows([c, b, a])
 
     assert [(r["booking"].pk, r["count"], r["last"].pk) for r in rows] == [(1, 2, 3), (2, 1, 2)]
+
+
+# --- The series' rule after "this date and the following ones" ----------------------------------------------
+
+
+def _rule_dates(item) -> list:
+    """The starts the series' stored rule and exceptions give now."""
+    item.refresh_from_db()
+    periods = services.recurrence_periods(
+        item.rrule, item.dtstart, item.dtstart + item.duration, BRUSSELS, item.exdates
+    )
+    return [s for s, _e in periods]
+
+
+def _holding_starts(item) -> list:
+    return list(Booking.objects.holding().filter(series=item).order_by("start").values_list("start", flat=True))
+
+
+def _utc_until(value) -> str:
+    return value.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def test_cancel_following_shortens_the_count(member, practice, room):
+    dates = _series(room, member, practice)
+    item = dates[0].series
+
+    series.cancel_following(dates[2], by=member, reason="Project over")
+
+    item.refresh_from_db()
+    assert item.rrule == "FREQ=WEEKLY;COUNT=2"
+    assert _rule_dates(item) == _holding_starts(item) == [dates[0].start, dates[1].start]
+    entry = AuditEntry.objects.get(action="bookings.series_ended")
+    assert (entry.object_type, entry.object_id) == ("bookings.bookingseries", str(item.pk))
+    assert entry.before == {"rrule": "FREQ=WEEKLY;COUNT=4"}
+    assert entry.after["rrule"] == "FREQ=WEEKLY;COUNT=2"
+    assert entry.note == "Project over"
+
+
+def test_cancel_following_moves_until_back_to_the_last_date_kept(member, practice, room):
+    until = local_day(7 + 28).strftime("%Y%m%dT235959")
+    dates = services.create_booking(
+        room, local(7, 10), local(7, 12), by=member, practice=practice, recurrence=f"FREQ=WEEKLY;UNTIL={until}"
+    )
+    item = dates[0].series
+    assert len(dates) == 5
+
+    series.cancel_following(dates[3], by=member)
+
+    item.refresh_from_db()
+    assert item.rrule == f"FREQ=WEEKLY;UNTIL={_utc_until(dates[2].start)}"
+    assert _rule_dates(item) == _holding_starts(item) == [b.start for b in dates[:3]]
+
+
+def _first_monday_of_a_month(after: dt.date) -> dt.date:
+    month = after.replace(day=1)
+    while True:
+        monday = month + dt.timedelta(days=(7 - month.weekday()) % 7)
+        if monday >= after:
+            return monday
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+
+
+def test_cancel_following_of_a_monthly_rule_by_weekday(member, practice, room):
+    first_monday = _first_monday_of_a_month(local_day(7))
+    start = dt.datetime.combine(first_monday, dt.time(18), tzinfo=BRUSSELS)
+    until = (first_monday + dt.timedelta(days=31 * 4)).strftime("%Y%m%dT235959")
+    dates = services.create_booking(
+        room,
+        start,
+        start + dt.timedelta(hours=2),
+        by=member,
+        practice=practice,
+        recurrence=f"FREQ=MONTHLY;BYDAY=+1MO;UNTIL={until}",
+    )
+    item = dates[0].series
+    assert {b.start.astimezone(BRUSSELS).day <= 7 for b in dates} == {True}
+
+    series.cancel_following(dates[2], by=member)
+
+    item.refresh_from_db()
+    assert item.rrule == f"FREQ=MONTHLY;BYDAY=+1MO;UNTIL={_utc_until(dates[1].start)}"
+    assert _rule_dates(item) == _holding_starts(item) == [dates[0].start, dates[1].start]
+
+
+def test_cancel_following_keeps_the_exceptions_and_counts_them(member, practice, room):
+    # Five weeks, the second one left out: COUNT counts it, as RFC 5545 does before the exceptions.
+    dates = services.create_booking(
+        room,
+        local(7, 10),
+        local(7, 12),
+        by=member,
+        practice=practice,
+        recurrence="FREQ=WEEKLY;COUNT=5",
+        exdates=[local(14, 10)],
+    )
+    item = dates[0].series
+    assert len(dates) == 4
+
+    series.cancel_following(dates[2], by=member)  # the fourth week
+
+    item.refresh_from_db()
+    assert item.rrule == "FREQ=WEEKLY;COUNT=3"
+    assert item.exdates == [local(14, 10).isoformat()]
+    assert _rule_dates(item) == _holding_starts(item) == [dates[0].start, dates[1].start]
+
+
+def test_cancel_following_right_after_an_exception_ends_with_the_date_before_it(member, practice, room):
+    until = local_day(7 + 28).strftime("%Y%m%dT235959")
+    dates = services.create_booking(
+        room,
+        local(7, 10),
+        local(7, 12),
+        by=member,
+        practice=practice,
+        recurrence=f"FREQ=WEEKLY;UNTIL={until}",
+        exdates=[local_day(14)],
+    )
+    item = dates[0].series
+
+    series.cancel_following(dates[1], by=member)  # the third week
+
+    item.refresh_from_db()
+    assert item.rrule == f"FREQ=WEEKLY;UNTIL={_utc_until(dates[0].start)}"
+    assert _rule_dates(item) == _holding_starts(item) == [dates[0].start]
+
+
+def test_cancel_following_from_the_first_date_cancels_the_whole_series(member, practice, room):
+    dates = _series(room, member, practice)
+    item = dates[0].series
+
+    series.cancel_following(dates[0], by=member, reason="Moving out")
+
+    item.refresh_from_db()
+    assert item.rrule == WEEKLY
+    assert _holding_starts(item) == []
+    entry = AuditEntry.objects.get(action="bookings.series_cancelled")
+    assert entry.object_id == str(item.pk)
+    assert entry.note == "Moving out"
+    assert not AuditEntry.objects.filter(action="bookings.series_ended").exists()
+    assert series.series_end(dates[0]).cancelled
+
+
+def test_cancel_following_twice_keeps_the_earlier_end(member, practice, room):
+    dates = _series(room, member, practice)
+    item = dates[0].series
+    series.cancel_following(dates[1], by=member)
+
+    end = series.series_end(dates[1])
+
+    item.refresh_from_db()
+    assert item.rrule == "FREQ=WEEKLY;COUNT=1"
+    assert (end.rule, end.last, end.cancelled) == ("FREQ=WEEKLY;COUNT=1", dates[0].start, False)
+    assert AuditEntry.objects.filter(action="bookings.series_ended").count() == 1
+
+
+def test_cancel_following_of_a_single_booking_touches_no_series(member, practice, room):
+    [booking] = services.create_booking(room, local(7, 10), local(7, 12), by=member, practice=practice)
+
+    series.cancel_following(booking, by=member)
+
+    assert series.series_end(booking) is None
+    assert not AuditEntry.objects.filter(action__startswith="bookings.series_").exists()

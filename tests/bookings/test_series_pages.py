@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from bookings import rules as booking_rules
 from bookings import services
@@ -13,7 +15,7 @@ from bookings.forms import FindForm
 from bookings.models import Booking
 from tests import factories as f
 
-from .conftest import local
+from .conftest import BRUSSELS, local
 from .factories import BookingPolicyFactory
 
 pytestmark = pytest.mark.django_db
@@ -96,6 +98,32 @@ def test_cancel_following_page_lists_then_cancels(space, room, member, practice,
     assert "These 3 dates will be cancelled:" in page
     assert "3 bookings are cancelled." in response.content.decode()
     assert set(Booking.objects.values_list("status", flat=True)) == {"cancelled"}
+
+
+def _day(value) -> str:
+    local_value = timezone.localtime(value, BRUSSELS)
+    return f"{date_format(local_value, 'l')} {date_format(local_value, 'DATE_FORMAT')}"
+
+
+def test_cancel_following_says_when_the_series_will_end_then_ends_it(space, room, member, practice, member_client):
+    dates = _series(room, member, practice)
+
+    page = member_client.get(_url(space, dates[1], "cancel-following/")).content.decode()
+    response = member_client.post(_url(space, dates[1], "cancel-following/"), {"reason": ""}, follow=True)
+
+    assert f"The series will then end on {_day(dates[0].start)}." in page
+    assert f"2 bookings are cancelled. The series now ends on {_day(dates[0].start)}." in response.content.decode()
+    assert Booking.objects.get(pk=dates[0].pk).series.rrule == "FREQ=WEEKLY;COUNT=1"
+
+
+def test_cancel_following_from_the_first_date_says_the_whole_series_goes(space, room, member, practice, member_client):
+    dates = _series(room, member, practice)
+
+    page = member_client.get(_url(space, dates[0], "cancel-following/")).content.decode()
+    response = member_client.post(_url(space, dates[0], "cancel-following/"), {"reason": ""}, follow=True)
+
+    assert "This is the first date of the series: the whole series will be cancelled." in page
+    assert "3 bookings are cancelled. The whole series is cancelled." in response.content.decode()
 
 
 def test_cancel_following_of_someone_elses_series_is_forbidden(space, room, member, practice, client_for):

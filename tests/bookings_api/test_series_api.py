@@ -6,9 +6,10 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from bookings import services
-from bookings.models import Booking, BookingPolicy
+from bookings.models import Booking, BookingPolicy, BookingSeries
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +46,40 @@ def test_cancel_following(api, member, practice, room):
     assert [b["id"] for b in response.json()["bookings"]] == [dates[1].pk, dates[2].pk]
     assert {b["status"] for b in response.json()["bookings"]} == {"cancelled"}
     assert _statuses() == ["confirmed", "cancelled", "cancelled"]
+
+
+def test_cancel_following_answers_the_shortened_series(api, member, practice, room):
+    dates = _series(room, member, practice)
+
+    response = api(member).post(f"/api/v1/bookings/{dates[1].pk}/cancel-following", {}, format="json")
+
+    body = response.json()["series"]
+    assert parse_datetime(body.pop("last_start")) == dates[0].start
+    assert body == {"id": dates[0].series_id, "recurrence": "FREQ=WEEKLY;COUNT=1", "cancelled": False}
+    assert BookingSeries.objects.get().rrule == "FREQ=WEEKLY;COUNT=1"
+
+
+def test_cancel_following_from_the_first_date_answers_the_series_cancelled(api, member, practice, room):
+    dates = _series(room, member, practice)
+
+    response = api(member).post(f"/api/v1/bookings/{dates[0].pk}/cancel-following", {}, format="json")
+
+    assert response.json()["series"] == {
+        "id": dates[0].series_id,
+        "recurrence": "FREQ=WEEKLY;COUNT=3",
+        "last_start": None,
+        "cancelled": True,
+    }
+    assert _statuses() == ["cancelled"] * 3
+
+
+def test_cancel_following_of_a_single_booking_has_no_series(api, member, practice, room):
+    start = _start(7)
+    [booking] = services.create_booking(room, start, start + dt.timedelta(hours=2), by=member, practice=practice)
+
+    response = api(member).post(f"/api/v1/bookings/{booking.pk}/cancel-following", {}, format="json")
+
+    assert (response.status_code, response.json()["count"], response.json()["series"]) == (200, 1, None)
 
 
 def test_cancel_following_twice_is_a_conflict(api, member, practice, room):
