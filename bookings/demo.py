@@ -1,6 +1,7 @@
 """Demo bookings: booking rules and resource groups (the public may rent the Hall and the Kitchen as guests, at a
 price per hour), recurring series, single bookings, a public event and a request waiting for approval, for the demo
-spaces (``manage.py seed_demo`` runs this after the foundation).
+spaces (``manage.py seed_demo`` runs this after the foundation). Dates are relative to the day the demo is loaded:
+the week it is loaded in has bookings already over, some today, some to come and a weekly series.
 
 Everything goes through bookings.services. Idempotent: a space that already has the demo's bookings is left
 alone, and rules or groups that exist are not changed.
@@ -31,6 +32,20 @@ WERKHUIS_TITLES = {
     "Stoneware firing",
 }
 GENERIC_TITLES = {"Weekly team meeting", "Workshop with the neighbourhood"}
+# The Werkhuis's ordinary days around today (resource, practice, title, from, until), within the opening hours of
+# a weekday and of a Saturday: the last seven days get two each, today gets three (``_recent_days``).
+EVERYDAY = [
+    ("Wood workshop", "Fietsatelier De Ketting", "Wheel truing", "10:00", "12:30"),
+    ("Screen-printing studio", "Atelier Zeefdruk", "Printing tote bags", "14:00", "17:00"),
+    ("Meeting room Verso", "Radio Kuregem", "Editorial meeting", "10:30", "12:00"),
+    ("Recording booth", "Radio Kuregem", "Interview recording", "14:00", "16:00"),
+]
+# On Sundays the building is closed; only the recording booth is used (by members of the network, at weekends).
+SUNDAY = [
+    ("Recording booth", "Radio Kuregem", "Sunday radio show", "11:00", "13:00"),
+    ("Recording booth", "Radio Kuregem", "Interview recording", "15:00", "17:00"),
+]
+WERKHUIS_TITLES |= {title for _r, _p, title, _s, _e in EVERYDAY + SUNDAY} | {"Neighbourhood choir rehearsal"}
 # What outside groups pay per hour for the Hall and the Kitchen (the costs demo books a few such guests).
 GUEST_PRICE_PER_HOUR = Decimal("30.00")
 
@@ -53,6 +68,12 @@ def _weekday_from(space: Space, days: int) -> dt.date:
     while day.weekday() > 4:
         day += dt.timedelta(days=1)
     return day
+
+
+def _this_week(space: Space, weekday: int) -> dt.date:
+    """The ``weekday`` (0 = Monday) of the current week (Monday to Sunday) in the space's time zone: maybe past."""
+    today = timezone.localdate(timezone=space.tz)
+    return today + dt.timedelta(days=weekday - today.weekday())
 
 
 def _first_monday_on_or_after(space: Space, days: int) -> dt.date:
@@ -89,8 +110,12 @@ def _coordinator(space: Space) -> Member | None:
 
 
 def _book(stdout, resource, start, end, *, by, **kwargs) -> list[Booking]:
+    """Book through the service, with its rules; what starts in the past (the demo's days before it was loaded)
+    is entered as a coordinator enters past use, without them (``check_rules=False``)."""
     if by is None:
         return []
+    if start < timezone.now():
+        kwargs["check_rules"] = False
     try:
         return services.create_booking(resource, start, end, by=by, on_conflict="skip", **kwargs)
     except (services.BookingConflict, services.BookingRefused, ValidationError) as error:
@@ -261,7 +286,53 @@ def seed_werkhuis(space: Space, stdout=None) -> None:
                 title="Stoneware firing",
             )
         )
+    made += _recent_days(space, res, coordinator, stdout)
     _say(stdout, f"{space.name}: {made} bookings")
+
+
+def _recent_days(space: Space, res: dict, coordinator, stdout) -> int:
+    """The bookings that make this week's calendar look lived in, whatever the day the demo is loaded: two a
+    day over the last seven days (the past ones earlier this week), three today (some over, some to come) and a
+    weekly choir rehearsal in the Hall that began three weeks ago and runs two weeks more."""
+    today = timezone.localdate(timezone=space.tz)
+    made = 0
+    plan = []
+    for back in range(7, 0, -1):
+        day = today - dt.timedelta(days=back)
+        if day.weekday() == 6:
+            plan.extend((day, item) for item in SUNDAY)
+        else:
+            plan.extend((day, EVERYDAY[(2 * back + i) % len(EVERYDAY)]) for i in range(2))
+    plan.extend((today, item) for item in (SUNDAY if today.weekday() == 6 else EVERYDAY[:3]))
+    for day, (name, practice_name, title, start, end) in plan:
+        person, practice = _person(space, practice_name)
+        if name in res:
+            booked = _book(
+                stdout,
+                res[name],
+                _at(space, day, start),
+                _at(space, day, end),
+                by=person,
+                practice=practice,
+                title=title,
+                check_rules=False,  # the space's usual use, as its coordinator enters it (the booth on Sundays too)
+            )
+            made += len(booked)
+    if "Hall" in res:
+        day = _this_week(space, 3) - dt.timedelta(weeks=3)
+        made += len(
+            _book(
+                stdout,
+                res["Hall"],
+                _at(space, day, "19:30"),
+                _at(space, day, "21:30"),
+                by=coordinator,
+                title="Neighbourhood choir rehearsal",
+                recurrence="FREQ=WEEKLY;COUNT=6",
+                public=True,
+            )
+        )
+    return made
 
 
 def seed_space(space: Space, stdout=None) -> None:
@@ -274,7 +345,7 @@ def seed_space(space: Space, stdout=None) -> None:
     person, practice = _person(space)
     coordinator = _coordinator(space)
     made = 0
-    day = _day_on_or_after(space, 1, 2)
+    day = _this_week(space, 1)  # from this week's Tuesday, maybe past: the week's calendar is not empty
     made += len(
         _book(
             stdout,

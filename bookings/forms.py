@@ -28,17 +28,65 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
-def local_datetime(day: dt.date, at: dt.time, tz) -> dt.datetime:
-    """An aware UTC datetime for a local day and time in ``tz``."""
-    return dt.datetime.combine(day, at).replace(tzinfo=tz).astimezone(dt.UTC)
+def local_datetime(day: dt.date, at: dt.time, tz, offset: str = "") -> dt.datetime:
+    """An aware UTC datetime for a local day and time in ``tz``. A time that comes twice (the clocks go back) is
+    the first one, or the one whose offset from UTC is ``offset`` ("+01:00")."""
+    local = dt.datetime.combine(day, at).replace(tzinfo=tz)
+    if offset and is_repeated(local) and utc_offset(local.replace(fold=1)) == offset:
+        local = local.replace(fold=1)
+    return local.astimezone(dt.UTC)
+
+
+def utc_offset(local: dt.datetime) -> str:
+    """``"+01:00"``: the offset from UTC of an aware local time."""
+    minutes = int(local.utcoffset().total_seconds()) // 60
+    return f"{'-' if minutes < 0 else '+'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def is_repeated(local: dt.datetime) -> bool:
+    """Whether the local time of ``local`` comes twice that day (the clocks go back over it)."""
+    # Where the clocks go back, the second time (fold=1) has the smaller offset; where they go forward (a time
+    # that does not exist), the larger.
+    return local.replace(fold=1).utcoffset() < local.replace(fold=0).utcoffset()
+
+
+def offset_field() -> forms.CharField:
+    """A hidden ``start_offset`` or ``end_offset`` ("+01:00"): which of two equal local times a link means."""
+    return forms.CharField(required=False, max_length=6, widget=forms.HiddenInput)
+
+
+def form_period(data: dict, tz) -> tuple[dt.datetime, dt.datetime]:
+    """The period (UTC) of a form's cleaned ``date``, ``start``, ``end`` and their offsets. An end at 00:00 is the
+    midnight at the end of the day (the day view's last hour links "23:00 until 00:00")."""
+    day, start, end = data["date"], data["start"], data["end"]
+    end_day = day + dt.timedelta(days=1) if end == dt.time(0) and start != dt.time(0) else day
+    return (
+        local_datetime(day, start, tz, data.get("start_offset", "")),
+        local_datetime(end_day, end, tz, data.get("end_offset", "")),
+    )
+
+
+def ends_too_early(data: dict, tz) -> bool:
+    """Whether a form's end is not after its start: as instants when the date is known (on the day the clocks go
+    back, 02:00 until 02:00 can be an hour), else as times of the day."""
+    start, end = data.get("start"), data.get("end")
+    if not start or not end:
+        return False
+    if not data.get("date"):
+        return end <= start
+    start, end = form_period(data, tz)
+    return end <= start
 
 
 def period_query(resource: Resource, start: dt.datetime, end: dt.datetime, tz) -> str:
-    """``resource=…&date=…&start=…&end=…`` (local times): what the booking and waitlist forms read from a link."""
+    """``resource=…&date=…&start=…&end=…`` (local times, with ``start_offset`` and ``end_offset`` when a time
+    comes twice that day): what the booking and waitlist forms read from a link."""
     s, e = timezone.localtime(start, tz), timezone.localtime(end, tz)
-    return urlencode(
-        {"resource": resource.pk, "date": s.date().isoformat(), "start": f"{s:%H:%M}", "end": f"{e:%H:%M}"}
-    )
+    query = {"resource": resource.pk, "date": s.date().isoformat(), "start": f"{s:%H:%M}", "end": f"{e:%H:%M}"}
+    # A time the clocks show twice (they go back) says which one it is.
+    if is_repeated(s) or is_repeated(e):
+        query["start_offset"], query["end_offset"] = utc_offset(s), utc_offset(e)
+    return urlencode(query)
 
 
 def book_link(
@@ -125,6 +173,8 @@ class BookingForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
     start = forms.TimeField(label=_("From"), widget=TIME_WIDGET)
     end = forms.TimeField(label=_("Until"), widget=TIME_WIDGET)
+    start_offset = offset_field()
+    end_offset = offset_field()
     is_public = forms.BooleanField(
         label=_("Show it in the space's public calendar"),
         required=False,
@@ -184,8 +234,8 @@ class BookingForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        day, start, end = data.get("date"), data.get("start"), data.get("end")
-        if start and end and end <= start:
+        day = data.get("date")
+        if ends_too_early(data, self.space.tz):
             self.add_error("end", _("The end must be after the start."))
         repeat = data.get("repeat")
         if repeat and repeat != self.NONE:
@@ -200,9 +250,7 @@ class BookingForm(forms.Form):
 
     # Results, for the service.
     def period(self) -> tuple[dt.datetime, dt.datetime]:
-        tz = self.space.tz
-        data = self.cleaned_data
-        return local_datetime(data["date"], data["start"], tz), local_datetime(data["date"], data["end"], tz)
+        return form_period(self.cleaned_data, self.space.tz)
 
     def recurrence(self) -> str | None:
         """The RRULE (without DTSTART) for the chosen repetition, or None."""
@@ -254,6 +302,8 @@ class WaitlistForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
     start = forms.TimeField(label=_("From"), widget=TIME_WIDGET)
     end = forms.TimeField(label=_("Until"), widget=TIME_WIDGET)
+    start_offset = offset_field()
+    end_offset = offset_field()
 
     def __init__(self, *args, space: Space, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -263,14 +313,12 @@ class WaitlistForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("start") and data.get("end") and data["end"] <= data["start"]:
+        if ends_too_early(data, self.space.tz):
             self.add_error("end", _("The end must be after the start."))
         return data
 
     def period(self) -> tuple[dt.datetime, dt.datetime]:
-        tz = self.space.tz
-        data = self.cleaned_data
-        return local_datetime(data["date"], data["start"], tz), local_datetime(data["date"], data["end"], tz)
+        return form_period(self.cleaned_data, self.space.tz)
 
 
 # How the rules editor groups its fields.

@@ -18,7 +18,7 @@ from core.forms import plausible_date
 from spaces.models import Closure, OpeningHours, Resource, Space
 
 from . import availability, queries
-from .forms import book_link, period_query
+from .forms import book_link, is_repeated, period_query, utc_offset
 from .models import Booking
 
 DEFAULT_HOURS = (8, 22)
@@ -44,7 +44,7 @@ def form_initial(params) -> dict:
     resource = params.get("resource", "")
     if resource.isdigit():
         initial["resource"] = int(resource)
-    for name in ("date", "start", "end"):
+    for name in ("date", "start", "end", "start_offset", "end_offset"):
         if params.get(name):
             initial[name] = params[name]
     return initial
@@ -71,6 +71,8 @@ def _by_resource(space: Space, start, end, resource: Resource | None):
     confirmed_open = f'<li><a class="booking" href="{detail}'
     pending_open = f'<li><a class="booking pending" href="{detail}'
     labels: dict[tuple, str] = {}  # escaped once per distinct title and practice (many bookings share them)
+    # Only where the clocks go back within [start, end) can a time come twice (then it shows its offset).
+    clocks_change = start.astimezone(tz).utcoffset() != end.astimezone(tz).utcoffset()
     for _resource, bookings in rows:
         for b in bookings:
             b.local_start = s = b.start.astimezone(tz)
@@ -82,11 +84,19 @@ def _by_resource(space: Space, start, end, resource: Resource | None):
                     escape(b.title) if b.title else escape(b.practice_name) if b.practice_name else booked
                 )
             times = f"{_HH_MM[s.hour * 60 + s.minute]}–{_HH_MM[e.hour * 60 + e.minute]}"
+            if clocks_change and (is_repeated(s) or is_repeated(e)):
+                times = f"{clock(s)}–{clock(e)}"
             if b.status == pending:
                 b.cell_item = f'{pending_open}{b.pk}/">{times} {label}{waiting}</a></li>'
             else:
                 b.cell_item = f'{confirmed_open}{b.pk}/">{times} {label}</a></li>'
     return rows
+
+
+def clock(local: dt.datetime) -> str:
+    """``"02:30"``, or ``"02:30 (UTC+01:00)"`` when the clocks show that time twice that day."""
+    text = f"{local:%H:%M}"
+    return f"{text} (UTC{utc_offset(local)})" if is_repeated(local) else text
 
 
 def _closures(space: Space, start, end) -> list[Closure]:
@@ -200,56 +210,88 @@ def opening_range(space: Space) -> tuple[int, int]:
     return first, max(last, first + 1)
 
 
+@dataclass
+class Slot:
+    """One hour of a day on the space's clock: ``hour`` of the local day, from ``start`` to ``end`` (UTC)."""
+
+    hour: int
+    start: dt.datetime
+    end: dt.datetime
+    offset: str  # "+01:00"
+    repeated: bool  # the clocks go back: the same local hour comes twice this day
+
+    @property
+    def label(self) -> str:
+        return f"{self.hour:02d}:00 (UTC{self.offset})" if self.repeated else f"{self.hour:02d}:00"
+
+
+def day_hours(day: dt.date, tz) -> list[Slot]:
+    """The hours the clock of ``tz`` shows on ``day``, in order: 24, or 23 on the day the clocks go forward (the
+    skipped hour does not exist), or 25 on the day they go back (the repeated hour comes twice)."""
+    starts = set()
+    for hour in range(24):
+        for fold in (0, 1):
+            local = dt.datetime.combine(day, dt.time(hour), tzinfo=tz).replace(fold=fold)
+            instant = local.astimezone(dt.UTC)
+            if instant.astimezone(tz).replace(tzinfo=None) == local.replace(tzinfo=None, fold=0):
+                starts.add(instant)  # the local time exists (not in the hour skipped in spring)
+    ordered = sorted(starts)
+    ends = [*ordered[1:], local_midnight(day + dt.timedelta(days=1), tz)]
+    slots = []
+    for start, end in zip(ordered, ends, strict=True):
+        local = start.astimezone(tz)
+        slots.append(Slot(local.hour, start, end, utc_offset(local), is_repeated(local)))
+    return slots
+
+
 def day_grid(space: Space, day: dt.date, *, resource: Resource | None = None) -> dict:
     """Resources as rows, the day's hours as columns. A booking spans the hours it covers (colspan); free hours
-    link to the booking form."""
+    link to the booking form.
+
+    The columns are the hours the space's clock really shows that day (``day_hours``): on the day the clocks go
+    forward the skipped hour is not offered, on the day they go back the repeated hour is shown twice, each
+    labelled with its offset from UTC, and each free hour links to the booking form with that offset."""
     tz = space.tz
     first, last = opening_range(space)
-    slots = []
-    for hour in range(first, min(last, 24)):
-        slot_start = dt.datetime.combine(day, dt.time(hour), tzinfo=tz).astimezone(dt.UTC)
-        slot_end = (
-            dt.datetime.combine(day, dt.time(hour + 1), tzinfo=tz)
-            if hour < 23
-            else dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=tz)
-        ).astimezone(dt.UTC)
-        slots.append((hour, slot_start, slot_end))
+    slots = [slot for slot in day_hours(day, tz) if first <= slot.hour < last]
     start, end = local_midnight(day, tz), local_midnight(day + dt.timedelta(days=1), tz)
     closures = _closures(space, start, end)
     book_text = _("Book %(name)s at %(hour)s:00")
     book_path = reverse("bookings:new", kwargs={"slug": space.slug})
     # Each hour's link differs between resources only by the resource: its query is built once per hour.
     anyone = SimpleNamespace(pk=0)
-    tails = {hour: period_query(anyone, s, e, tz).removeprefix("resource=0") for hour, s, e in slots}
+    tails = [period_query(anyone, slot.start, slot.end, tz).removeprefix("resource=0") for slot in slots]
     html = Cells()
     # A free hour's link differs between cells only by the resource and the hour: its parts are escaped once
     # (escaping works character by character, so escaping the parts escapes the whole).
     book_label, book_href = escape(book_text), escape(book_path) + "?resource="
-    href_tails = {hour: escape(tail) for hour, tail in tails.items()}
+    href_tails = [escape(tail) for tail in tails]
+    book_offsets = [f" (UTC{slot.offset})" if slot.repeated else "" for slot in slots]
     rows = []
     for res, own in _by_resource(space, start, end, resource):
         pk = res.pk
         shut = [c for c in closures if c.resource_id in (None, pk)]
         cells: list[dict] = []
-        for hour, slot_start, slot_end in slots:
+        for i, slot in enumerate(slots):
+            slot_start, slot_end = slot.start, slot.end
             here = [b for b in own if b.start < slot_end and b.end > slot_start]
             closed = [c for c in shut if c.start < slot_end and c.end > slot_start] if shut else []
             key = (tuple(b.pk for b in here), tuple(c.pk for c in closed))
             if cells and (here or closed) and cells[-1]["key"] == key:
                 cells[-1]["span"] += 1
                 continue
-            cell = {"key": key, "span": 1, "bookings": here, "closures": closed, "hour": hour}
+            cell = {"key": key, "span": 1, "bookings": here, "closures": closed, "hour": slot.hour, "slot": i}
             if not here and not closed:
-                cell["book_url"] = f"{book_path}?resource={pk}{tails[hour]}"
+                cell["book_url"] = f"{book_path}?resource={pk}{tails[i]}"
             cells.append(cell)
         name = escape(res.name)
         tds = []
         for cell in cells:
             if "book_url" in cell:
-                hour = cell["hour"]
-                text = book_label % {"name": name, "hour": f"{hour:02d}"}
+                i = cell["slot"]
+                text = book_label % {"name": name, "hour": f"{cell['hour']:02d}"} + book_offsets[i]
                 tds.append(
-                    f'<td class="free"><a href="{book_href}{pk}{href_tails[hour]}">+'
+                    f'<td class="free"><a href="{book_href}{pk}{href_tails[i]}">+'
                     f'<span class="visually-hidden"> {text}</span></a></td>'
                 )
             else:
@@ -258,7 +300,8 @@ def day_grid(space: Space, day: dt.date, *, resource: Resource | None = None) ->
         rows.append(Row(res, cells, SafeString("".join(tds))))  # escaped in Cells and here
     return {
         "day": day,
-        "hours": [hour for hour, _s, _e in slots],
+        "hours": [slot.hour for slot in slots],
+        "columns": [slot.label for slot in slots],
         "rows": rows,
         "today": timezone.localdate(timezone=tz),
         "previous": day - dt.timedelta(days=1),
