@@ -5,12 +5,15 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 HOST ?= 127.0.0.1
 WORKERS ?= 2
+THREADS ?= 8
 export PLEK_NO_RATE_LIMITS ?= 1
 
-# The web server and, beside it, the background worker (allocation rounds, emails); stopping one stops both.
+# The web server (granian: WORKERS processes, THREADS threads each) and, beside it, the background worker
+# (allocation rounds, emails); stopping one stops both.
 define SERVE_WITH_WORKER
 @$(PY) manage.py db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-  $(VENV)/bin/gunicorn plek.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile -
+  $(VENV)/bin/granian --interface wsgi plek.wsgi:application --host $(HOST) --port $(PORT) \
+    --workers $(WORKERS) --blocking-threads $(THREADS) --no-ws --access-log
 endef
 
 .PHONY: demo serve worker static test test-sqlite test-postgres lint fmt messages translations bench venv clean

@@ -6,14 +6,14 @@ Each client books the resources of its own space, one after another in free slot
 201 (the race for one slot is tested in tests/bookings_api/test_concurrency.py). Needs PostgreSQL.
 
 BENCH_SIZE=full: the dataset of bookings_generate.py (1,000,000 bookings), 250 bookings per client.
-BENCH_SIZE=small: a small dataset, 25 per client. BENCH_SERVER: gunicorn (default) or granian (Granian's WSGI
-server: needs the granian package). BENCH_THREADS (threads per worker, default 8: gthread workers for gunicorn,
+BENCH_SIZE=small: a small dataset, 25 per client. BENCH_SERVER: granian (default: Granian's WSGI server, as
+`make serve` runs it) or gunicorn. BENCH_THREADS (threads per worker, default 8: gthread workers for gunicorn,
 blocking threads for granian; 1: gunicorn's sync workers), BENCH_WORKERS (default: one per core, 2 x cores + 1
 for sync workers), BENCH_CLIENTS (default 16 client processes), BENCH_REQUESTS (per client), BENCH_CLIENT: raw
 (default: a kept-alive socket, the requests' bytes built before the start, ≈0.1 ms of client CPU a booking) or
 http (http.client, ≈0.4 ms). Also prints where the CPU went (the server, PostgreSQL, the clients, the rest of the
 machine), in all and per booking, since client, server and database share the same cores. DB_PREPARE_THRESHOLD (plek.settings) is passed
-on to gunicorn: e.g. 5 for server-side prepared statements.
+on to the server: e.g. 5 for server-side prepared statements.
 The confirmation emails are enqueued for the task worker (bookings.tasks), which this bench does not run: it
 prints how many were queued and what sending them costs in CPU (measured on 200 of them, in this process), then
 deletes the queued ones (no mail is sent).
@@ -56,7 +56,7 @@ PER_CLIENT = int(os.environ.get("BENCH_REQUESTS", 250 if FULL else 25))
 THREADS = int(os.environ.get("BENCH_THREADS", 8))
 WORKERS = int(os.environ.get("BENCH_WORKERS", 0)) or (os.cpu_count() or 1 if THREADS > 1 else data.default_workers())
 # BENCH_SERVER: gunicorn (gthread) or granian (Rust HTTP, WSGI threads); BENCH_CLIENT: raw (sockets) or http.
-SERVER = os.environ.get("BENCH_SERVER", "gunicorn")
+SERVER = os.environ.get("BENCH_SERVER", "granian")
 CLIENT = os.environ.get("BENCH_CLIENT", "raw")
 WARM_UP = 5  # bookings per client before the measured run
 RATE_BOUND, P99_BOUND_MS = 500.0, 50.0

@@ -31,12 +31,13 @@ def dry_run(target: str, **env: str) -> list[str]:
 def test_make_demo_installs_compiles_collects_migrates_seeds_prints_and_serves_in_that_order():
     lines = dry_run("demo", PORT="8123")
 
-    steps = ["pip install", "pybabel compile", "collectstatic", "migrate", "seed_demo", "demo_accounts", "gunicorn"]
+    steps = ["pip install", "pybabel compile", "collectstatic", "migrate", "seed_demo", "demo_accounts", "granian"]
     positions = [next(i for i, line in enumerate(lines) if step in line) for step in steps]
     assert positions == sorted(positions)
     assert any("--require-hashes -r requirements.lock" in line for line in lines)
     assert any("demo_accounts" in line and "--port 8123" in line for line in lines)
-    assert any("gunicorn plek.wsgi" in line and "127.0.0.1:8123" in line and "--workers" in line for line in lines)
+    served = next(line for line in lines if "granian" in line)
+    assert "--interface wsgi plek.wsgi:application" in served and "--port 8123" in served and "--workers" in served
 
 
 @needs_make
