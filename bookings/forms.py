@@ -66,6 +66,38 @@ def form_period(data: dict, tz) -> tuple[dt.datetime, dt.datetime]:
     )
 
 
+def skipped_times(data: dict, tz) -> list[str]:
+    """Which of a form's ``start`` and ``end`` name a local time the clocks skip that day (they go forward over
+    it: 02:30 on a spring day in Europe): such a time does not exist, and would silently become another hour."""
+    day = data.get("date")
+    if not day:
+        return []
+    names = []
+    for name in ("start", "end"):
+        at = data.get(name)
+        if at is None:
+            continue
+        if name == "end" and at == dt.time(0) and data.get("start") != dt.time(0):
+            continue  # midnight at the end of the day: always exists
+        local = dt.datetime.combine(day, at)
+        if local.replace(tzinfo=tz).astimezone(dt.UTC).astimezone(tz).replace(tzinfo=None) != local:
+            names.append(name)
+    return names
+
+
+def check_clock(form: forms.Form, data: dict, tz) -> None:
+    """A form's errors for times that do not exist that day, else for an end that is not after the start."""
+    skipped = skipped_times(data, tz)
+    for name in skipped:
+        form.add_error(
+            name,
+            _("The clocks go forward that night: %(time)s does not exist on that day. Choose a time before or after.")
+            % {"time": f"{data[name]:%H:%M}"},
+        )
+    if not skipped and ends_too_early(data, tz):
+        form.add_error("end", _("The end must be after the start."))
+
+
 def ends_too_early(data: dict, tz) -> bool:
     """Whether a form's end is not after its start: as instants when the date is known (on the day the clocks go
     back, 02:00 until 02:00 can be an hour), else as times of the day."""
@@ -235,8 +267,7 @@ class BookingForm(forms.Form):
     def clean(self):
         data = super().clean()
         day = data.get("date")
-        if ends_too_early(data, self.space.tz):
-            self.add_error("end", _("The end must be after the start."))
+        check_clock(self, data, self.space.tz)
         repeat = data.get("repeat")
         if repeat and repeat != self.NONE:
             until, count = data.get("until"), data.get("count")
@@ -313,8 +344,7 @@ class WaitlistForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if ends_too_early(data, self.space.tz):
-            self.add_error("end", _("The end must be after the start."))
+        check_clock(self, data, self.space.tz)
         return data
 
     def period(self) -> tuple[dt.datetime, dt.datetime]:

@@ -201,3 +201,26 @@ def test_week_grid_shows_the_offset_of_a_repeated_time_only(amsterdam, studio):
     assert "10:00–12:00 Rehearsal</a>" in autumn.html
     assert [len(c["bookings"]) for c in spring.cells] == [0, 0, 0, 0, 0, 0, 1]
     assert "01:30–03:30 Spring</a>" in spring.html
+
+
+@pytest.mark.parametrize(("start", "end", "wrong"), [("02:30", "04:00", "start"), ("01:00", "02:15", "end")])
+def test_a_time_the_clocks_skip_is_refused_in_plain_words(amsterdam, studio, member, start, end, wrong):
+    """02:00–03:00 does not exist on the spring day: a typed 02:30 is refused, not read as 03:30."""
+    data = {"resource": studio.pk, "date": "2027-03-28", "start": start, "end": end, "repeat": "none"}
+
+    form = BookingForm(data, space=amsterdam, user=member)
+
+    assert not form.is_valid()
+    assert list(form.errors) == [wrong]
+    assert "does not exist on that day" in form.errors[wrong][0]
+    assert BookingForm({**data, "start": "01:00", "end": "03:30"}, space=amsterdam, user=member).is_valid()
+
+
+def test_the_waitlist_form_refuses_a_skipped_time_too(amsterdam, studio, member):
+    from bookings.forms import WaitlistForm
+
+    data = {"resource": studio.pk, "date": "2027-03-28", "start": "02:30", "end": "04:00"}
+    form = WaitlistForm(data, space=amsterdam, user=member)
+
+    assert not form.is_valid()
+    assert "does not exist on that day" in form.errors["start"][0]
