@@ -50,6 +50,11 @@ def is_repeated(local: dt.datetime) -> bool:
     return local.replace(fold=1).utcoffset() < local.replace(fold=0).utcoffset()
 
 
+def is_skipped(local: dt.datetime) -> bool:
+    """Whether the local time of ``local`` does not exist that day (the clocks go forward over it)."""
+    return local.replace(fold=1).utcoffset() > local.replace(fold=0).utcoffset()
+
+
 def offset_field() -> forms.CharField:
     """A hidden ``start_offset`` or ``end_offset`` ("+01:00"): which of two equal local times a link means."""
     return forms.CharField(required=False, max_length=6, widget=forms.HiddenInput)
@@ -79,8 +84,7 @@ def skipped_times(data: dict, tz) -> list[str]:
             continue
         if name == "end" and at == dt.time(0) and data.get("start") != dt.time(0):
             continue  # midnight at the end of the day: always exists
-        local = dt.datetime.combine(day, at)
-        if local.replace(tzinfo=tz).astimezone(dt.UTC).astimezone(tz).replace(tzinfo=None) != local:
+        if is_skipped(dt.datetime.combine(day, at, tzinfo=tz)):
             names.append(name)
     return names
 
