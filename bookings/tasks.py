@@ -86,19 +86,21 @@ def queued_row(name: str, connection) -> QueuedRow:
     ``DatabaseBackend.enqueue`` builds it (tests/bookings_api/test_fast_path.py compares the two rows): the row
     of ``_queued_template``, with a new id and the time of enqueueing."""
     from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
 
     backend = send_notification.get_backend()
     template = _queued_template(name, backend, connection.vendor)
     fields = {**template.fields, "id": backend._get_id(), "enqueued_at": timezone.now()}
     values = list(template.values)
-    for attname, (index, field) in _PER_TASK.items():
-        values[index] = field.get_db_prep_save(fields[attname], connection)
+    for attname in _PER_TASK:
+        field = DBTaskResult._meta.get_field(attname)
+        values[template.columns.index(field.column)] = field.get_db_prep_save(fields[attname], connection)
     return QueuedRow(name, template.columns, values, template.args_index, fields)
 
 
-# The columns that differ from one task to the next (their position and field, once known): the others are
-# the same for every task of one notification and backend.
-_PER_TASK: dict = {}
+# The fields that differ from one task to the next: the others are the same for every task of one notification
+# and backend.
+_PER_TASK = ("id", "enqueued_at")
 
 
 @functools.lru_cache(maxsize=16)
@@ -127,7 +129,5 @@ def _queued_template(name: str, backend, vendor: str) -> QueuedRow:
     fields = DBTaskResult._meta.local_concrete_fields
     values = [f.get_db_prep_save(f.pre_save(result, True), connection) for f in fields]
     attnames = [f.attname for f in fields]
-    for attname in ("id", "enqueued_at"):
-        _PER_TASK[attname] = (attnames.index(attname), fields[attnames.index(attname)])
     by_name = {f.attname: getattr(result, f.attname) for f in fields}
     return QueuedRow(name, [f.column for f in fields], values, attnames.index("args_kwargs"), by_name)
